@@ -1,0 +1,98 @@
+/**
+ * The front end, pure over data: load → schema → rules (base and every environment) → normalize.
+ * Stops after the first stage that reports errors. No file IO here.
+ */
+import type { Diagnostic } from './diagnostics.js';
+import { hasErrors, show, sortDiagnostics } from './diagnostics.js';
+import type { DeployModel } from './model/model.js';
+import { NO_FACTS, normalize } from './model/normalize.js';
+import type { ProjectFacts } from './model/normalize.js';
+import type { Finding } from './spec/finding.js';
+import { loadSpec } from './spec/load.js';
+import type { LoadedSpec } from './spec/load.js';
+import { createLocator } from './spec/locate.js';
+import type { Locator } from './spec/locate.js';
+import { applyEnvironment, environmentNames } from './spec/merge.js';
+import { checkRules } from './spec/rules.js';
+import type { DeploySpec } from './spec/types.gen.js';
+import { validateSchema } from './spec/validate.js';
+
+export interface AnalyzeOptions {
+  /** Environment overlay to apply (`--env`), or null for the base spec. */
+  env?: string | null;
+  facts?: ProjectFacts;
+}
+
+export interface Analysis {
+  loaded: LoadedSpec;
+  /** Environments the spec defines. */
+  environments: string[];
+  /** The model for the selected environment, when there are no errors. */
+  model: DeployModel | null;
+  diagnostics: Diagnostic[];
+}
+
+export function placeFinding(f: Finding, loc: Locator): Diagnostic {
+  const { path, at, ...rest } = f;
+  const d: Diagnostic = { ...rest, ...loc.place(path, at ?? 'value'), path };
+  if (!d.hint) delete d.hint;
+  if (!d.target) delete d.target;
+  return d;
+}
+
+export function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Load, validate and normalize. Validates the base spec and every environment, so one bad overlay fails them all. */
+export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeOptions = {}): Analysis {
+  const loaded = loadSpec(file, input);
+  const env = opts.env ?? null;
+  const result = (diagnostics: Diagnostic[], environments: string[] = [], model: DeployModel | null = null): Analysis => ({
+    loaded,
+    environments,
+    model,
+    diagnostics: sortDiagnostics(dedupe(diagnostics)),
+  });
+  if (hasErrors(loaded.diagnostics)) return result(loaded.diagnostics);
+  const data = loaded.data as Record<string, unknown>;
+  const baseLoc = createLocator(loaded);
+  const diagnostics = [...loaded.diagnostics, ...validateSchema(data, baseLoc)];
+  if (hasErrors(diagnostics)) return result(diagnostics);
+
+  const environments = environmentNames(data);
+  if (env !== null && !environments.includes(env)) {
+    const where = baseLoc.place(environments.length ? ['environments'] : [], 'key');
+    diagnostics.push({
+      severity: 'error',
+      code: 'env/unknown',
+      message: `unknown environment ${show(env)}`,
+      hint: environments.length ? `Defined environments: ${environments.join(', ')}.` : `Add \`environments: {${env}: {...}}\` to deploy.yaml, or build without --env.`,
+      ...where,
+    });
+    return result(diagnostics, environments);
+  }
+  for (const name of [null, ...environments]) {
+    const view = applyEnvironment(data, name);
+    const loc = createLocator(loaded, name);
+    const found: Diagnostic[] = [];
+    if (name !== null) found.push(...validateSchema(view, loc));
+    if (!hasErrors(found)) found.push(...checkRules(view as unknown as DeploySpec).map((f) => placeFinding(f, loc)));
+    for (const d of found) {
+      if (name !== null && !diagnostics.some((b) => b.line === d.line && b.col === d.col && b.message === d.message)) {
+        d.message += ` (in environment "${name}")`;
+      }
+      diagnostics.push(d);
+    }
+  }
+  if (hasErrors(diagnostics)) return result(diagnostics, environments);
+  const model = normalize(applyEnvironment(data, env) as unknown as DeploySpec, env, opts.facts ?? NO_FACTS);
+  return result(diagnostics, environments, model);
+}
+

@@ -1,0 +1,194 @@
+/** The deployspec command line. The only module that prints, reads or writes files, or sets the exit code. */
+
+import { dirname, resolve } from 'node:path';
+import cac from 'cac';
+import pc from 'picocolors';
+import pkg from '../package.json' with { type: 'json' };
+import { analyze } from './analyze.js';
+import type { Diagnostic } from './diagnostics.js';
+import { hasErrors } from './diagnostics.js';
+import { formatJson, formatText, NO_COLORS, summary } from './format.js';
+import type { Colors } from './format.js';
+import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
+import { schema } from './spec/schema-walk.js';
+import { TARGET_NAMES } from './target.js';
+
+class UsageError extends Error {}
+
+interface Io {
+  cwd: string;
+  out(s: string): void;
+  err(s: string): void;
+  colors: Colors;
+}
+
+function colorsFor(stream: NodeJS.WriteStream): Colors {
+  const on = stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  return on ? { red: pc.red, yellow: pc.yellow, cyan: pc.cyan, dim: pc.dim, bold: pc.bold } : NO_COLORS;
+}
+
+interface CommonOptions {
+  env?: string;
+  format?: string;
+  strict?: boolean;
+}
+
+function checkFormat(format: string | undefined): 'text' | 'json' {
+  const f = format ?? 'text';
+  if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(f)}`);
+  return f;
+}
+
+/** Prints diagnostics; returns the exit code they imply. */
+function report(io: Io, list: Diagnostic[], sources: Map<string, string>, format: 'text' | 'json', strict: boolean, okLine?: string): number {
+  const failed = hasErrors(list) || (strict && list.some((d) => d.severity === 'warning'));
+  if (format === 'json') {
+    io.out(formatJson(list) + '\n');
+    return failed ? 1 : 0;
+  }
+  if (list.length) io.err(formatText(list, sources, io.colors) + '\n' + (failed ? io.colors.red(summary(list)) : summary(list)) + '\n');
+  if (!failed && okLine) io.err(okLine + '\n');
+  return failed ? 1 : 0;
+}
+
+function loadInput(io: Io, file: string | undefined) {
+  const path = findSpec(io.cwd, file);
+  if (!path) {
+    throw new UsageError(file ? `cannot read ${file}: no such file` : `no deploy.yaml in ${io.cwd}; pass a file, or run \`deployspec init\` to create one`);
+  }
+  const bytes = readSpecBytes(path);
+  return { path, bytes, display: displayPath(io.cwd, path), dir: dirname(path) };
+}
+
+function parseTargets(value: unknown): string[] {
+  const raw = (Array.isArray(value) ? value : [value ?? 'all']).flatMap((v) => String(v).split(','));
+  const names = raw.map((s) => s.trim()).filter(Boolean);
+  if (names.includes('all')) return [...TARGET_NAMES];
+  for (const n of names) {
+    if (!(TARGET_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown target ${JSON.stringify(n)}; choose from: ${TARGET_NAMES.join(', ')}, all`);
+  }
+  return [...new Set(names)];
+}
+
+async function validateCommand(io: Io, file: string | undefined, opts: CommonOptions): Promise<number> {
+  const format = checkFormat(opts.format);
+  const input = loadInput(io, file);
+  const { diagnostics, environments } = analyze(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir) });
+  const envNote = environments.length ? ` (environments: ${environments.join(', ')})` : '';
+  const text = new TextDecoder().decode(input.bytes);
+  return report(io, diagnostics, new Map([[input.display, text]]), format, !!opts.strict, `${input.display}: valid${envNote}`);
+}
+
+interface BuildOptions extends CommonOptions {
+  target?: string | string[];
+  out?: string;
+  dryRun?: boolean;
+}
+
+async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions): Promise<number> {
+  const format = checkFormat(opts.format);
+  const names = parseTargets(opts.target);
+  const input = loadInput(io, file);
+  const [{ compile }, { TARGETS }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('../targets/index.js'), import('./io/read.js')]);
+  const targets = names.map((n) => TARGETS[n as keyof typeof TARGETS]).filter((t) => t !== undefined);
+  const missing = names.filter((n) => !TARGETS[n as keyof typeof TARGETS]);
+  if (missing.length && !names.length) throw new UsageError(`no target to build`);
+  const { templates } = await loadTemplates(input.dir);
+  const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, templates });
+  const text = new TextDecoder().decode(input.bytes);
+  const sources = new Map([[input.display, text]]);
+  const failed = hasErrors(result.diagnostics) || (!!opts.strict && result.diagnostics.some((d) => d.severity === 'warning'));
+  const code = report(io, result.diagnostics, sources, format, !!opts.strict);
+  if (failed) {
+    if (format === 'text') io.err('nothing written\n');
+    return code;
+  }
+  const outDir = opts.out ? resolve(io.cwd, opts.out) : input.dir;
+  const shown = (p: string) => displayPath(io.cwd, resolve(outDir, p));
+  if (opts.dryRun) {
+    for (const f of result.files) io.out(`would write ${shown(f.path)} (${Buffer.byteLength(f.contents)} bytes, ${f.target})\n`);
+    return code;
+  }
+  const { writeFilesAtomically } = await import('./io/write.js');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(outDir, { recursive: true });
+  const written = writeFilesAtomically(outDir, result.files);
+  if (format === 'text') {
+    for (const p of written.written) io.err(`${io.colors.bold('wrote')} ${shown(p)}\n`);
+    for (const p of written.unchanged) io.err(`${io.colors.dim('unchanged')} ${shown(p)}\n`);
+  }
+  return code;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const cli = cac('deployspec');
+  let exit: Promise<number> = Promise.resolve(0);
+  cli
+    .command('validate [file]', 'Check deploy.yaml against the schema and the rules; every problem with file:line:col')
+    .option('--env <name>', 'Validate with this environment overlay applied (all environments are always checked)')
+    .option('--format <format>', 'Output format: text or json', { default: 'text' })
+    .option('--strict', 'Fail on warnings too')
+    .action((file: string | undefined, opts: CommonOptions) => {
+      exit = validateCommand(io, file, opts);
+    });
+  cli
+    .command('build [file]', 'Compile deploy.yaml into platform files (written beside deploy.yaml unless --out)')
+    .option('--target <name>', `Target to build: ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated)`, { default: 'all' })
+    .option('--out <dir>', 'Output folder (default: the folder holding deploy.yaml)')
+    .option('--env <name>', 'Environment overlay to apply')
+    .option('--dry-run', 'Compile and list the files without writing them')
+    .option('--format <format>', 'Diagnostics format: text or json', { default: 'text' })
+    .option('--strict', 'Fail on warnings too')
+    .action((file: string | undefined, opts: BuildOptions) => {
+      exit = buildCommand(io, file, opts);
+    });
+  cli
+    .command('schema', 'Print the JSON Schema of deploy.yaml')
+    .option('--out <file>', 'Write it to a file instead')
+    .action(async (opts: { out?: string }) => {
+      const text = JSON.stringify(schema, null, 2) + '\n';
+      if (opts.out) {
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(resolve(io.cwd, opts.out), text);
+      } else io.out(text);
+    });
+  cli.command('targets', 'List the targets').action(async () => {
+    const { listTargets } = await import('../targets/index.js');
+    const list = listTargets();
+    const width = Math.max(...list.map((t) => t.name.length));
+    for (const t of list) io.out(`${t.name.padEnd(width)}  ${t.description}\n`);
+  });
+  cli.help();
+  cli.version(pkg.version);
+  cli.parse(['node', 'deployspec', ...argv], { run: false });
+  if (cli.options.help || cli.options.version) return 0;
+  if (!cli.matchedCommand) {
+    if (cli.args.length) throw new UsageError(`unknown command ${JSON.stringify(cli.args[0])}; run \`deployspec --help\``);
+    cli.outputHelp();
+    return 0;
+  }
+  await cli.runMatchedCommand();
+  return exit;
+}
+
+const isMain = process.argv[1] !== undefined && /deployspec(\.js)?$|cli\.(js|ts)$/.test(process.argv[1]);
+if (isMain) {
+  const io: Io = { cwd: process.cwd(), out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), colors: colorsFor(process.stderr) };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      if (err instanceof UsageError || (err as Error)?.name === 'CACError') {
+        process.stderr.write(`deployspec: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+      } else if ((err as Error)?.name === 'UnsafePathError') {
+        process.stderr.write(`deployspec: ${(err as Error).message}\nnothing written\n`);
+        process.exitCode = 1;
+      } else {
+        process.stderr.write(`deployspec: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the deploy.yaml that caused it.\n`);
+        process.exitCode = 70;
+      }
+    },
+  );
+}

@@ -1,0 +1,55 @@
+/** Diagnostic output: a code frame for people (colored on a TTY), JSON for machines. */
+import type { Diagnostic } from './diagnostics.js';
+
+export interface Colors {
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+export const NO_COLORS: Colors = { red: (s) => s, yellow: (s) => s, cyan: (s) => s, dim: (s) => s, bold: (s) => s };
+
+/** Printable form of a source line: tabs and control characters made visible so the caret lines up. */
+function printable(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').replace(/\t/g, ' ');
+}
+
+export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<string, string>, c: Colors = NO_COLORS): string {
+  const out: string[] = [];
+  for (const d of list) {
+    const color = d.severity === 'error' ? c.red : d.severity === 'warning' ? c.yellow : c.cyan;
+    out.push(`${c.bold(`${d.file}:${d.line}:${d.col}`)}: ${color(d.severity)}: ${d.message} ${c.dim(`[${d.code}]`)}`);
+    const text = sources.get(d.file);
+    if (text !== undefined) {
+      const line = text.split('\n')[d.line - 1];
+      if (line !== undefined) {
+        const shown = printable(line.replace(/\r$/, ''));
+        const clipped = shown.length > 160 ? shown.slice(0, 160) + '…' : shown;
+        const gutter = String(d.line);
+        out.push(c.dim(`  ${gutter} | `) + clipped);
+        const width = d.endLine === d.line && d.endCol !== undefined ? Math.max(1, d.endCol - d.col) : 1;
+        const caretCol = Math.min(d.col - 1, 160);
+        out.push(c.dim(`  ${' '.repeat(gutter.length)} | `) + ' '.repeat(caretCol) + color('^'.repeat(Math.min(width, 160 - caretCol + 1))));
+      }
+    }
+    if (d.hint) out.push(`  ${c.cyan('hint')}: ${d.hint}`);
+  }
+  return out.join('\n');
+}
+
+export function summary(list: readonly Diagnostic[]): string {
+  const n = (s: Diagnostic['severity']) => list.filter((d) => d.severity === s).length;
+  const parts = [`${n('error')} error${n('error') === 1 ? '' : 's'}`, `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`];
+  if (n('info')) parts.push(`${n('info')} note${n('info') === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+export function formatJson(list: readonly Diagnostic[]): string {
+  return JSON.stringify(
+    list.map((d) => ({ file: d.file, line: d.line, col: d.col, endLine: d.endLine, endCol: d.endCol, severity: d.severity, code: d.code, message: d.message, hint: d.hint, path: d.path, target: d.target })),
+    null,
+    2,
+  );
+}

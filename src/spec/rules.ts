@@ -1,0 +1,205 @@
+/**
+ * Semantic rules: what the schema cannot express. Each rule reads schema-valid spec data and reports findings
+ * against spec paths. Messages never contain a secret's value.
+ */
+import { closest, show } from '../diagnostics.js';
+import { checkCron } from './cron.js';
+import type { Finding } from './finding.js';
+import type { DeploySpec, EnvObject } from './types.gen.js';
+
+type Rule = (spec: DeploySpec, out: Finding[]) => void;
+
+const err = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
+  out.push({ severity: 'error', code: `rule/${code}`, message, hint, path, at });
+const warn = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
+  out.push({ severity: 'warning', code: `rule/${code}`, message, hint, path, at });
+
+/** Names that look like they hold a secret. */
+export const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?)$|PASSWORD|SECRET/;
+/** A URL carrying a password: scheme://user:password@host */
+export const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+
+const RESERVED_PROCESS = new Set(['release']);
+
+const noReservedProcessNames: Rule = (spec, out) => {
+  for (const name of Object.keys(spec.processes ?? {})) {
+    if (RESERVED_PROCESS.has(name)) {
+      err(out, ['processes', name], 'reserved-process-name', `"${name}" is not a process: the release step has its own key`, 'Move it to a top-level `release:` block with its `command`.', 'key');
+    }
+  }
+};
+
+const workersHaveCommands: Rule = (spec, out) => {
+  for (const [name, p] of Object.entries(spec.processes ?? {})) {
+    if (name !== 'web' && !p?.command) {
+      err(out, ['processes', name], 'missing-command', `process "${name}" has no command`, 'Add `command:`; only `web` has a default (gunicorn).', 'key');
+    }
+    if (name !== 'web' && p?.health_check !== undefined) {
+      err(out, ['processes', name, 'health_check'], 'health-check-not-web', `only the web process takes HTTP health checks; "${name}" is a worker`, 'Remove `health_check` here, or move it to `processes.web`.', 'key');
+    }
+  }
+};
+
+const jobsAreComplete: Rule = (spec, out) => {
+  const processes = new Set(Object.keys(spec.processes ?? {}));
+  for (const [name, job] of Object.entries(spec.jobs ?? {})) {
+    if (job.command === undefined) err(out, ['jobs', name], 'missing-command', `job "${name}" has no command`, 'Add `command:` with what the job runs, e.g. `python manage.py clearsessions`.', 'key');
+    if (job.schedule === undefined) err(out, ['jobs', name], 'missing-schedule', `job "${name}" has no schedule`, 'Add `schedule:` with a five-field cron expression in UTC, e.g. "0 3 * * *".', 'key');
+    else {
+      const problem = checkCron(job.schedule);
+      if (problem) err(out, ['jobs', name, 'schedule'], 'bad-cron', `invalid cron schedule: ${problem}`, 'Write five fields: minute hour day-of-month month day-of-week, e.g. "*/10 * * * *".');
+    }
+    if (processes.has(name)) err(out, ['jobs', name], 'duplicate-name', `"${name}" is both a process and a job`, 'Give the job its own name: platforms need unique component names.', 'key');
+  }
+};
+
+const componentNamesUnique: Rule = (spec, out) => {
+  const taken = new Map<string, string>();
+  for (const n of Object.keys(spec.processes ?? {})) taken.set(n, 'process');
+  for (const n of Object.keys(spec.jobs ?? {})) if (!taken.has(n)) taken.set(n, 'job');
+  const check = (name: string, path: Finding['path'], what: string) => {
+    const other = taken.get(name);
+    if (other) err(out, path, 'duplicate-name', `the ${what} is named "${name}", like a ${other}`, `Set \`name:\` to something else: component names must be unique.`);
+    taken.set(name, what);
+  };
+  if (spec.database) check(spec.database.name ?? 'db', spec.database.name ? ['database', 'name'] : ['database'], 'database');
+  if (spec.cache) check(spec.cache.name ?? 'cache', spec.cache.name ? ['cache', 'name'] : ['cache'], 'cache');
+  if (spec.static?.serve === 'static-site' && taken.has('static')) err(out, ['static', 'serve'], 'duplicate-name', 'the static site component is named "static", like a process or job', 'Rename that process or job.');
+};
+
+function envKinds(v: EnvObject): string[] {
+  const kinds: string[] = [];
+  if (v.value !== undefined) kinds.push('value');
+  if (v.secret === true) kinds.push('secret');
+  if (v.generate !== undefined) kinds.push('generate');
+  if (v.from !== undefined) kinds.push('from');
+  return kinds;
+}
+
+const envVarsAreConsistent: Rule = (spec, out) => {
+  for (const [name, raw] of Object.entries(spec.env ?? {})) {
+    const path = ['env', name];
+    if (typeof raw !== 'object' || raw === null) {
+      const value = String(raw);
+      if (SECRET_NAME.test(name)) {
+        err(out, path, 'secret-literal', `${name} looks like a secret but has a value written in deploy.yaml`, `Remove the value and write \`${name}: {secret: true}\`, then set it on the platform; if it really is public, write \`{value: ..., secret: false, reason: ...}\`.`);
+      } else if (URL_WITH_PASSWORD.test(value)) {
+        err(out, path, 'secret-literal', `${name} is a URL with a password written in deploy.yaml`, `Make it a secret: \`${name}: {secret: true}\`, and set it on the platform.`);
+      }
+      continue;
+    }
+    const kinds = envKinds(raw);
+    if (kinds.length === 0) {
+      if (raw.secret === false) err(out, path, 'missing-value', `${name} has \`secret: false\` but no value`, 'Add `value:`, or make it a secret with `secret: true`.', 'key');
+      else err(out, path, 'missing-value', `${name} has neither a value nor a source`, 'Add one of `value:`, `secret: true`, `generate: secret` or `from: database.url`.', 'key');
+      continue;
+    }
+    if (kinds.includes('secret') && kinds.includes('value')) {
+      err(out, [...path, 'value'], 'secret-with-value', `${name} is a secret, so its value must not be written in deploy.yaml`, 'Remove `value:` and set the secret on the platform (heroku config:set, App Platform settings, or .env for compose).', 'key');
+    } else if (kinds.length > 1) {
+      err(out, [...path, kinds[1]!], 'conflicting-source', `${name} has both \`${kinds[0]}\` and \`${kinds[1]}\``, 'Keep one way of setting the variable.', 'key');
+    }
+    if (raw.value !== undefined && raw.secret !== false && kinds.length === 1) {
+      if (SECRET_NAME.test(name)) err(out, [...path, 'value'], 'secret-literal', `${name} looks like a secret but has a value written in deploy.yaml`, 'Use `secret: true` and set it on the platform, or add `secret: false` with a `reason` if the value is public.');
+      else if (URL_WITH_PASSWORD.test(String(raw.value))) err(out, [...path, 'value'], 'secret-literal', `${name} is a URL with a password written in deploy.yaml`, 'Make it a secret (`secret: true`) and set it on the platform.');
+    }
+    if (raw.secret === false && raw.value !== undefined && !raw.reason) {
+      err(out, [...path, 'secret'], 'missing-reason', `${name} is marked \`secret: false\` without a reason`, 'Add `reason:` saying why this value may be committed (e.g. "publishable test key").', 'key');
+    }
+    if (raw.reason !== undefined && raw.secret !== false) {
+      warn(out, [...path, 'reason'], 'unused-reason', `\`reason\` only applies with \`secret: false\``, 'Remove `reason`, or add `secret: false`.', 'key');
+    }
+    if (raw.from === 'database.url' && !spec.database) err(out, [...path, 'from'], 'missing-resource', `${name} takes the database URL, but the spec has no database`, 'Add a `database:` block, or remove this variable.');
+    if (raw.from === 'cache.url' && !spec.cache) err(out, [...path, 'from'], 'missing-resource', `${name} takes the cache URL, but the spec has no cache`, 'Add a `cache:` block, or remove this variable.');
+    if (raw.required === false && (raw.generate !== undefined || raw.from !== undefined)) {
+      warn(out, [...path, 'required'], 'unused-required', `\`required: false\` has no effect on a ${raw.generate ? 'generated' : 'resource'} variable`, 'Remove `required`.', 'key');
+    }
+  }
+};
+
+const impliedVarsNotRedefined: Rule = (spec, out) => {
+  const env = spec.env ?? {};
+  const owners: [string | undefined, string, string][] = [];
+  if (spec.database) owners.push([spec.database.env ?? 'DATABASE_URL', 'database.url', 'database']);
+  if (spec.cache) owners.push([spec.cache.env ?? 'REDIS_URL', 'cache.url', 'cache']);
+  for (const [name, from, block] of owners) {
+    const v = name ? env[name] : undefined;
+    if (v === undefined) continue;
+    if (typeof v === 'object' && v.from === from) continue;
+    err(out, ['env', name!], 'redefined-resource-var', `${name} is set by the ${block}; declaring it again would override the platform's value`, `Remove \`${name}\` from env (the ${block} provides it).`, 'key');
+  }
+  const settings = spec.django.settings ?? `${spec.django.project}.settings`;
+  const dsm = env.DJANGO_SETTINGS_MODULE;
+  if (dsm !== undefined) {
+    const value = typeof dsm === 'object' ? dsm.value : dsm;
+    if (value !== settings) err(out, ['env', 'DJANGO_SETTINGS_MODULE'], 'redefined-settings-module', `DJANGO_SETTINGS_MODULE is derived from django.settings (${settings})`, 'Remove it from env and set `django.settings` instead.', 'key');
+  }
+};
+
+const mediaIsConfigured: Rule = (spec, out) => {
+  const media = spec.media;
+  if (!media) return;
+  if (media.storage === 's3' && !media.s3?.bucket) {
+    err(out, media.s3 ? ['media', 's3'] : ['media', 'storage'], 'missing-bucket', 'S3 media storage needs a bucket name', 'Add `media.s3.bucket:` with the bucket name.', 'key');
+  }
+  if (media.s3 && media.storage !== 's3') {
+    warn(out, ['media', 's3'], 'unused-block', `\`media.s3\` is ignored because media.storage is ${show(media.storage ?? 'none')}`, 'Set `media.storage: s3`, or remove the s3 block.', 'key');
+  }
+};
+
+const sentryDsnIsSecret: Rule = (spec, out) => {
+  const s = spec.monitoring?.sentry;
+  if (!s) return;
+  const name = s.dsn_env ?? 'SENTRY_DSN';
+  const v = spec.env?.[name];
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v.value !== undefined) {
+    err(out, ['env', name], 'secret-literal', `${name} holds the Sentry DSN, which carries a key: it must not be written in deploy.yaml`, `Remove \`${name}\` from env; deployspec declares it as a secret.`, 'key');
+  }
+};
+
+const targetSizesNameProcesses: Rule = (spec, out) => {
+  const names = [...Object.keys(spec.processes ?? {}), ...Object.keys(spec.jobs ?? {})];
+  if (!names.includes('web')) names.push('web');
+  for (const t of ['heroku', 'digitalocean'] as const) {
+    const sizes = spec.targets?.[t]?.sizes;
+    for (const key of Object.keys(sizes ?? {})) {
+      if (!names.includes(key)) {
+        const guess = closest(key, names);
+        err(out, ['targets', t, 'sizes', key], 'unknown-process', `targets.${t}.sizes names "${key}", which is not a process or job`, guess ? `Did you mean "${guess}"?` : `Use one of: ${names.join(', ')}.`, 'key');
+      }
+    }
+  }
+};
+
+const clientRuntimeUsed: Rule = (spec, out) => {
+  if (spec.runtime?.node !== undefined && !spec.client) {
+    warn(out, ['runtime', 'node'], 'unused-node', 'runtime.node is set but there is no client to build', 'Remove runtime.node, or add a `client:` block.', 'key');
+  }
+};
+
+const releaseUseful: Rule = (spec, out) => {
+  if (spec.release && typeof spec.release === 'object' && spec.release.command === undefined && !spec.database) {
+    warn(out, ['release'], 'release-without-database', 'the release step migrates, but the spec has no database', 'Add a `database:` block, set `release.command`, or write `release: false`.', 'key');
+  }
+};
+
+export const RULES: readonly Rule[] = [
+  noReservedProcessNames,
+  workersHaveCommands,
+  jobsAreComplete,
+  componentNamesUnique,
+  envVarsAreConsistent,
+  impliedVarsNotRedefined,
+  mediaIsConfigured,
+  sentryDsnIsSecret,
+  targetSizesNameProcesses,
+  clientRuntimeUsed,
+  releaseUseful,
+];
+
+export function checkRules(spec: DeploySpec): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of RULES) rule(spec, out);
+  return out;
+}

@@ -1,0 +1,54 @@
+/** Shared helpers for tests: compile inline YAML, run the built CLI. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../../src/analyze.js';
+import { compile } from '../../src/compile.js';
+import type { CompileResult } from '../../src/compile.js';
+import { BUILTIN_TEMPLATES } from '../../src/generated/templates.js';
+import type { ProjectFacts } from '../../src/model/normalize.js';
+import type { Target } from '../../src/target.js';
+import { listTargets } from '../../targets/index.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SHARED = ROOT + '../shared/';
+
+/** Strip a common indentation so specs can be written inline. */
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = raw.replace(/^\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+export const MINIMAL = 'version: 1\nname: mysite\ndjango:\n  project: mysite\n';
+
+export function analyzeText(text: string, env: string | null = null, facts?: ProjectFacts) {
+  return analyze('deploy.yaml', text, { env, facts });
+}
+
+export function compileText(text: string, opts: { env?: string | null; targets?: Target[]; facts?: ProjectFacts } = {}): CompileResult {
+  return compile('deploy.yaml', text, { env: opts.env ?? null, facts: opts.facts, targets: opts.targets ?? listTargets(), templates: BUILTIN_TEMPLATES });
+}
+
+/** Errors and warnings as `line:col severity code message`, for compact assertions. */
+export function brief(result: { diagnostics: { line: number; col: number; severity: string; code: string; message: string }[] }): string[] {
+  return result.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}`);
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/) as a user would. */
+export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  const r = spawnSync(process.execPath, [ROOT + 'bin/deployspec.js', ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
