@@ -161,7 +161,7 @@ function toDiagnostic(loc: Locator, data: unknown, e: ErrorObject): Diagnostic {
     case 'maxLength':
       return base('schema/length', `${where(path)} is longer than ${e.params.limit} characters`, 'Shorten it.', path);
     case 'uniqueItems': {
-      const j = e.params.j as number;
+      const j = Math.max(e.params.i as number, e.params.j as number);
       return base('schema/duplicate-item', `${where(path)} lists ${show((value as unknown[])[j])} twice`, 'Remove the repeated entry.', [...path, j]);
     }
     case 'minItems':

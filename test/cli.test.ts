@@ -1,0 +1,90 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import pkg from '../package.json' with { type: 'json' };
+import { MINIMAL, runCli } from './helpers/spec.js';
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+test('--version and --help', () => {
+  const v = runCli(['--version']);
+  assert.is(v.status, 0);
+  assert.match(v.stdout, new RegExp(`deployspec/${pkg.version.replace(/\./g, '\\.')}`));
+  const h = runCli(['--help']);
+  assert.is(h.status, 0);
+  for (const cmd of ['validate [file]', 'build [file]', 'schema', 'targets']) assert.ok(h.stdout.includes(cmd), cmd);
+});
+
+test('validate: exit 0 on a valid spec found in the current folder', () => {
+  const r = runCli(['validate'], { cwd: project({ 'deploy.yaml': MINIMAL }) });
+  assert.is(r.status, 0);
+  assert.match(r.stderr, /deploy\.yaml: valid/);
+});
+
+test('validate: exit 1 with a code frame, a hint and no stack trace', () => {
+  const r = runCli(['validate'], { cwd: project({ 'deploy.yaml': MINIMAL + 'procesess: {}\n' }) });
+  assert.is(r.status, 1);
+  assert.is(
+    r.stderr,
+    [
+      'deploy.yaml:5:1: error: unknown key "procesess" in the top level [schema/unknown-key]',
+      '  5 | procesess: {}',
+      '    | ^^^^^^^^^',
+      '  hint: Did you mean "processes"?',
+      '1 error, 0 warnings',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('validate --format json prints machine-readable diagnostics on stdout', () => {
+  const r = runCli(['validate', '--format', 'json'], { cwd: project({ 'deploy.yaml': 'version: 1\nname: x1\ndjango: {project: 1a}\n' }) });
+  assert.is(r.status, 1);
+  const list = JSON.parse(r.stdout);
+  assert.equal(list.map((d: { line: number; col: number; code: string }) => `${d.line}:${d.col} ${d.code}`), ['3:19 schema/pattern']);
+});
+
+test('warnings pass unless --strict', () => {
+  const dir = project({ 'deploy.yaml': MINIMAL + 'runtime:\n  node: "20"\n' });
+  assert.is(runCli(['validate'], { cwd: dir }).status, 0);
+  assert.is(runCli(['validate', '--strict'], { cwd: dir }).status, 1);
+});
+
+test('usage errors exit 2: missing spec, unknown target, unknown command, bad format', () => {
+  const empty = project({});
+  const r = runCli(['validate'], { cwd: empty });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /no deploy\.yaml in .*deployspec init/);
+  assert.is(runCli(['build', '--target', 'nowhere'], { cwd: project({ 'deploy.yaml': MINIMAL }) }).status, 2);
+  assert.is(runCli(['frobnicate']).status, 2);
+  assert.is(runCli(['validate', '--format', 'xml'], { cwd: project({ 'deploy.yaml': MINIMAL }) }).status, 2);
+});
+
+test('an explicit file or folder argument is honoured', () => {
+  const dir = project({ 'other.yaml': MINIMAL });
+  assert.is(runCli(['validate', join(dir, 'other.yaml')]).status, 0);
+  const dir2 = project({ 'deploy.yml': MINIMAL });
+  assert.is(runCli(['validate', dir2]).status, 0);
+});
+
+test('build writes nothing when the spec is invalid', () => {
+  const dir = project({ 'deploy.yaml': MINIMAL + 'env:\n  API_TOKEN: abc\n' });
+  const r = runCli(['build', '--target', 'all'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /nothing written/);
+  assert.equal(readdirSync(dir), ['deploy.yaml']);
+});
+
+test('targets lists every registered target', () => {
+  const r = runCli(['targets']);
+  assert.is(r.status, 0);
+  for (const line of r.stdout.trim().split('\n')) assert.match(line, /^[a-z]+ +\S/);
+});
+
+test.run();

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import fg from 'fast-glob';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createAjv } from '../scripts/gen-validator.mjs';
+import { generateTypes } from '../scripts/gen-types.mjs';
+import { analyzeText, ROOT, runCli } from './helpers/spec.js';
+
+const schemaText = readFileSync(ROOT + 'schema/deploy.schema.json', 'utf8');
+const schema = JSON.parse(schemaText);
+
+test('the schema compiles under Ajv strict mode and has an $id and a title', () => {
+  const ajv = createAjv({ code: { source: false } });
+  ajv.compile(schema);
+  assert.match(schema.$id, /^https:\/\//);
+  assert.type(schema.title, 'string');
+});
+
+test('every property documents itself, and every mapping rejects unknown keys', () => {
+  const missing: string[] = [];
+  const open: string[] = [];
+  const walk = (node: Record<string, unknown>, path: string) => {
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'object' && node.properties && node.additionalProperties === undefined) open.push(path);
+    for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) {
+      if (!v.description && !v.$ref) missing.push(`${path}.${k}`);
+      walk(v, `${path}.${k}`);
+    }
+    for (const [k, v] of Object.entries((node.$defs as Record<string, Record<string, unknown>>) ?? {})) walk(v, `$defs.${k}`);
+    for (const key of ['additionalProperties', 'items']) if (typeof node[key] === 'object') walk(node[key] as Record<string, unknown>, `${path}.${key}`);
+    for (const b of (node.anyOf as Record<string, unknown>[]) ?? []) walk(b, path);
+  };
+  walk(schema, '');
+  assert.equal(missing, []);
+  assert.equal(open, []);
+});
+
+test('src/spec/types.gen.ts is in sync with the schema', async () => {
+  const fresh = await generateTypes();
+  assert.ok(fresh === readFileSync(ROOT + 'src/spec/types.gen.ts', 'utf8'), 'run `npm run gen` to regenerate src/spec/types.gen.ts');
+});
+
+test('every example validates with no errors and no warnings', async () => {
+  const files = (await fg('examples/*/deploy.yaml', { cwd: ROOT })).sort();
+  assert.ok(files.length >= 6);
+  for (const f of files) {
+    const text = readFileSync(ROOT + f, 'utf8');
+    const r = analyzeText(text);
+    assert.equal(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${f}:${d.line}:${d.col} ${d.message}`), [], f);
+    assert.match(text, /^# yaml-language-server: \$schema=\.\.\/\.\.\/schema\/deploy\.schema\.json$/m, `${f} has the schema modeline`);
+    for (const env of r.environments) assert.ok(analyzeText(text, env).model, `${f} --env ${env}`);
+  }
+});
+
+test('`deployspec schema` prints the schema file byte for byte', () => {
+  const r = runCli(['schema']);
+  assert.is(r.status, 0);
+  assert.ok(r.stdout === schemaText, 'schema output differs from schema/deploy.schema.json');
+});
+
+test.run();
