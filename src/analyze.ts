@@ -83,7 +83,10 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
     const loc = createLocator(loaded, name);
     const found: Diagnostic[] = [];
     if (name !== null) found.push(...validateSchema(view, loc));
-    if (!hasErrors(found)) found.push(...checkRules(view as unknown as DeploySpec).map((f) => placeFinding(f, loc)));
+    if (!hasErrors(found)) {
+      found.push(...checkRules(view as unknown as DeploySpec).map((f) => placeFinding(f, loc)));
+      found.push(...retypedValues(view as unknown as DeploySpec, loc).map((f) => placeFinding(f, loc)));
+    }
     for (const d of found) {
       if (name !== null && !diagnostics.some((b) => b.line === d.line && b.col === d.col && b.message === d.message)) {
         d.message += ` (in environment "${name}")`;
@@ -96,3 +99,22 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
   return result(diagnostics, environments, model);
 }
 
+
+/**
+ * Env values written as YAML numbers or booleans become strings, but YAML has already changed their spelling:
+ * `3.10` is read as 3.1, `1e3` as 1000, `True` as true. Warn, so the user quotes what they meant.
+ */
+function retypedValues(spec: DeploySpec, loc: Locator): Finding[] {
+  const out: Finding[] = [];
+  for (const [name, raw] of Object.entries(spec.env ?? {})) {
+    const isObj = typeof raw === 'object' && raw !== null;
+    const value = isObj ? raw.value : raw;
+    if (typeof value !== 'number' && typeof value !== 'boolean') continue;
+    const path = isObj ? ['env', name, 'value'] : ['env', name];
+    const written = loc.sourceText(path);
+    if (written !== undefined && written !== String(value)) {
+      out.push({ severity: 'warning', code: 'rule/retyped-value', message: `${name} is written ${written} but YAML reads it as ${String(value)}`, hint: `Quote it to keep it as written: "${written}".`, path });
+    }
+  }
+  return out;
+}

@@ -122,4 +122,12 @@ test('environments: overlays merge mappings and replace lists', () => {
   assert.is(staging.environment, 'staging');
 });
 
+test('env values that YAML respells are a warning', () => {
+  assert.equal(errors(MINIMAL + 'env:\n  PY: 3.10\n  ON: True\n  N: 25\n  X:\n    value: 1.50\n'), [
+    '6:7 warning rule/retyped-value PY is written 3.10 but YAML reads it as 3.1',
+    '7:7 warning rule/retyped-value ON is written True but YAML reads it as true',
+    '10:12 warning rule/retyped-value X is written 1.50 but YAML reads it as 1.5',
+  ]);
+});
+
 test.run();
