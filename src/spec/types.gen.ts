@@ -13,11 +13,11 @@ export type Command = string;
  */
 export type Size = 'tiny' | 'small' | 'medium' | 'large' | 'xlarge';
 /**
- * A shell command line (single line). It runs from the Django folder (`django.root`).
+ * Command run once per deploy, before the new code serves traffic.
  */
 export type Command1 = string;
 /**
- * A shell command line (single line). It runs from the Django folder (`django.root`).
+ * The command the job runs, from the Django folder.
  */
 export type Command2 = string;
 /**
@@ -25,11 +25,11 @@ export type Command2 = string;
  */
 export type RelPath1 = string;
 /**
- * A shell command line (single line). It runs from the Django folder (`django.root`).
+ * Command that installs the client's dependencies.
  */
 export type Command3 = string;
 /**
- * A shell command line (single line). It runs from the Django folder (`django.root`).
+ * Command that builds the client.
  */
 export type Command4 = string;
 /**
@@ -77,7 +77,7 @@ export type Hosts = Hostname1[];
  */
 export type EnvName2 = string;
 /**
- * A shell command line (single line). It runs from the Django folder (`django.root`).
+ * app.json `scripts.postdeploy`: a command run once after a review app or Heroku Button app is created.
  */
 export type Command5 = string;
 /**
@@ -173,12 +173,27 @@ export interface Django {
  */
 export interface Processes {
   web?: Process;
-  [k: string]: Process | undefined;
+  [k: string]: Process1 | Process | undefined;
+}
+/**
+ * The web process: receives HTTP traffic on `$PORT`. Its command defaults to gunicorn serving `django.wsgi`.
+ */
+export interface Process {
+  command?: Command;
+  /**
+   * How many instances (dynos, containers) run this process. 0 keeps it declared but stopped.
+   */
+  instances?: number;
+  size?: Size;
+  /**
+   * HTTP path the platform requests to decide the web process is healthy (web only). It must answer 200 over plain HTTP with any Host header.
+   */
+  health_check?: string;
 }
 /**
  * A long-running process. `web` receives HTTP traffic; every other name is a background worker.
  */
-export interface Process {
+export interface Process1 {
   command?: Command;
   /**
    * How many instances (dynos, containers) run this process. 0 keeps it declared but stopped.
@@ -396,12 +411,17 @@ export interface HerokuSpec {
   region?: 'us' | 'eu';
   /**
    * Buildpacks in order, replacing the default (Node first when there is a client, then Python).
+   *
+   * Items: A buildpack: a registry name such as `heroku/python`, or a URL.
    */
   buildpacks?: string[];
   /**
    * Dyno size per process, overriding the portable `size`.
    */
   sizes?: {
+    /**
+     * Heroku dyno size for this process.
+     */
     [k: string]:
       | 'eco'
       | 'basic'
@@ -457,6 +477,9 @@ export interface DigitalOceanSpec {
    * Instance size slug per process or job, overriding the portable `size`.
    */
   sizes?: {
+    /**
+     * App Platform instance size slug for this process or job.
+     */
     [k: string]:
       | 'apps-s-1vcpu-0.5gb'
       | 'apps-s-1vcpu-1gb-fixed'
