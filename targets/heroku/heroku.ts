@@ -1,0 +1,216 @@
+/**
+ * Heroku: Procfile, app.json and the Python version pin.
+ * Field choices follow Heroku Dev Center: "Procfile", "Release Phase", "app.json Schema", "Specifying a Python
+ * Version" (python-support), "Heroku Postgres" / "Heroku Key-Value Store" plans, and "Heroku Scheduler".
+ */
+import type { DeployModel, ProcessModel, Size } from '../../src/model/model.js';
+import type { Finding } from '../../src/spec/finding.js';
+import { mergeOverlay } from '../../src/spec/merge.js';
+import type { EmitContext, EmitResult, Target } from '../../src/target.js';
+import { checkAppJson } from './check.js';
+import { fromRoot, notOneLine, webCommand } from './commands.js';
+import { schedulerChoice } from './scheduler.js';
+
+const DYNO: Record<Size, string> = { tiny: 'basic', small: 'standard-1x', medium: 'standard-2x', large: 'performance-m', xlarge: 'performance-l' };
+/** Dyno types that run one dyno per process type at most (Dev Center "Dyno Types"). */
+const SINGLE = new Set(['eco', 'basic']);
+const POSTGRES_PLAN = { dev: 'essential-0', production: 'standard-0' } as const;
+const REDIS_PLAN = { dev: 'mini', production: 'premium-0' } as const;
+
+type Json = Record<string, unknown>;
+
+export const heroku: Target = {
+  name: 'heroku',
+  description: 'Procfile, app.json and .python-version for Heroku',
+  capabilities: {
+    // Jobs get the Scheduler add-on and one finding each (emit), so no generic note here.
+    cron: true,
+    release: true,
+    workers: true,
+    staticSite: {
+      severity: 'info',
+      message: 'Heroku has no static site component: {subject} falls back to WhiteNoise in the web dyno',
+      hint: 'Keep whitenoise installed (the generated settings use it on Heroku), or put a CDN in front of the app.',
+    },
+    // Config vars, add-on URLs included, are exported to the build (Dev Center "Buildpack API": ENV_DIR);
+    // they exist only once the add-on is provisioned, and the build dyno must be able to reach the resource.
+    buildTimeResourceUrls: {
+      severity: 'info',
+      message: 'Heroku passes {subject} to the build as a config var, but only after the add-on exists',
+      hint: 'Build steps that need the database must tolerate its absence on the very first build of a new app.',
+    },
+    generatedSecrets: true,
+  },
+  templates: ['Procfile.hbs'],
+  emit,
+};
+
+function emit(model: DeployModel, ctx: EmitContext): EmitResult {
+  const findings: Finding[] = [];
+  const h = model.targets.heroku;
+  const root = model.django.root;
+  const lines: { name: string; command: string }[] = [];
+  const line = (name: string, command: string, path: Finding['path']) => {
+    if (notOneLine(command)) {
+      findings.push({ severity: 'error', code: 'heroku/procfile-command', message: `the ${name} command cannot be written on one Procfile line`, hint: 'Write the command on one line, or move it into a script and run that.', path });
+      return;
+    }
+    lines.push({ name, command });
+  };
+  if (model.release) line('release', fromRoot(root, model.release.command), model.release.path);
+  for (const p of model.processes) {
+    if (p.kind === 'web') {
+      line('web', webCommand(model, p, root), p.path);
+      if (!p.defaultCommand && !/\bgunicorn\b|\$\{?PORT\b/.test(p.command)) {
+        findings.push({ severity: 'warning', code: 'heroku/web-port', message: 'the web command does not mention $PORT', hint: 'Heroku routes traffic only to the port in $PORT: bind to it, e.g. `--port $PORT`.', path: [...p.path, 'command'] });
+      }
+    } else line(p.name, fromRoot(root, p.command), p.path);
+  }
+  const procfile = ctx.render('Procfile.hbs', { lines });
+
+  let app = appJson(model, findings);
+  const overrides = h.overrides;
+  if (Object.keys(overrides).length) {
+    const merged = mergeOverlay(app, overrides) as Json;
+    const problems = checkAppJson(merged);
+    if (problems.length) {
+      findings.push({ severity: 'error', code: 'heroku/overrides-invalid', message: `targets.heroku.overrides make app.json invalid: ${problems.join('; ')}`, hint: 'Fix the override so app.json keeps to Heroku\'s schema (https://devcenter.heroku.com/articles/app-json-schema).', path: [...h.specPath, 'overrides'], at: 'key' });
+    } else app = merged;
+  }
+
+  const files = [
+    { path: 'Procfile', contents: procfile },
+    { path: 'app.json', contents: JSON.stringify(app, null, 2) + '\n' },
+  ];
+  // "Specifying a Python Version": `.python-version` is current; runtime.txt is deprecated but still read first.
+  // The major form (`3.12`, `python-3.12`) gets security patches; both files hold just the version, no comments.
+  if (h.runtimeFile === 'runtime.txt') {
+    files.push({ path: 'runtime.txt', contents: `python-${model.runtime.python}\n` });
+    findings.push({ severity: 'info', code: 'heroku/runtime-txt', message: 'runtime.txt is deprecated by the Heroku Python buildpack', hint: 'Use `runtime_file: python-version` (the default) to write .python-version instead.', path: [...h.specPath, 'runtime_file'] });
+  } else files.push({ path: '.python-version', contents: `${model.runtime.python}\n` });
+
+  findings.push(...scheduleFindings(model), ...layoutFindings(model));
+  return { files, findings };
+}
+
+function appJson(model: DeployModel, findings: Finding[]): Json {
+  const h = model.targets.heroku;
+  const app: Json = { name: model.name };
+  if (model.description) app.description = model.description;
+  app.stack = h.stack;
+  app.env = envBlock(model, findings);
+  app.formation = formation(model, findings, false);
+  const addons = addonList(model, findings, false);
+  if (addons.length) app.addons = addons;
+  const packs = h.buildpacks ?? [...(model.client ? ['heroku/nodejs'] : []), 'heroku/python'];
+  app.buildpacks = packs.map((url) => ({ url }));
+  if (h.postdeploy) {
+    if (notOneLine(h.postdeploy)) findings.push({ severity: 'error', code: 'heroku/postdeploy', message: 'the postdeploy command is not one line', hint: 'Write it on one line.', path: [...h.specPath, 'postdeploy'] });
+    // Scripts run from the app root; like every command in the spec, postdeploy is meant for the Django folder.
+    else app.scripts = { postdeploy: fromRoot(model.django.root, h.postdeploy) };
+  }
+  if (h.reviewApps) {
+    // "Review Apps": keys under environments.review replace the top-level ones for review apps: smallest plans.
+    const review: Json = { formation: formation(model, [], true) };
+    const reviewAddons = addonList(model, [], true);
+    if (reviewAddons.length) review.addons = reviewAddons;
+    app.environments = { review };
+  }
+  return app;
+}
+
+function envBlock(model: DeployModel, findings: Finding[]): Json {
+  const env: Json = {};
+  const addonVars = new Set([model.database?.env, model.cache?.env].filter(Boolean));
+  for (const v of model.env) {
+    const entry: Json = {};
+    if (v.description) entry.description = v.description;
+    if (v.kind === 'plain') entry.value = v.value ?? '';
+    else if (v.kind === 'generated') entry.generator = 'secret';
+    else if (v.kind === 'secret') entry.required = v.required;
+    else {
+      // References are config vars the add-ons set; only the add-on's own name can be wired (see addonList).
+      if (!addonVars.has(v.name)) {
+        const source = v.ref === 'database.url' ? model.database?.env : model.cache?.env;
+        findings.push({ severity: 'warning', code: 'heroku/reference', message: `Heroku sets ${source ?? 'the resource URL'}, not ${v.name}`, hint: `Read ${source ?? 'the add-on URL'} in settings, or copy it by hand: heroku config:set ${v.name}=$(heroku config:get ${source ?? 'DATABASE_URL'}).`, path: v.path, at: 'key' });
+      }
+      continue;
+    }
+    env[v.name] = entry;
+  }
+  if (model.static.collectstatic === 'skip' && !('DISABLE_COLLECTSTATIC' in env)) {
+    env.DISABLE_COLLECTSTATIC = { description: 'Skip the Python buildpack\'s collectstatic step.', value: '1' };
+  }
+  return env;
+}
+
+function formation(model: DeployModel, findings: Finding[], review: boolean): Json {
+  const out: Json = {};
+  for (const p of model.processes) out[p.name] = review ? { quantity: 1, size: 'basic' } : { quantity: p.instances, size: dynoSize(model, p, findings) };
+  return out;
+}
+
+function dynoSize(model: DeployModel, p: ProcessModel, findings: Finding[]): string {
+  const explicit = model.targets.heroku.sizes[p.name];
+  if (explicit) {
+    if (SINGLE.has(explicit) && p.instances > 1) {
+      findings.push({ severity: 'warning', code: 'heroku/dyno-scale', message: `${explicit} dynos run one per process type, but "${p.name}" asks for ${p.instances}`, hint: `Choose standard-1x or larger in targets.heroku.sizes.${p.name}, or set instances: 1.`, path: [...model.targets.heroku.specPath, 'sizes', p.name] });
+    }
+    return explicit;
+  }
+  const size = DYNO[p.size];
+  if (SINGLE.has(size) && p.instances > 1) {
+    findings.push({ severity: 'info', code: 'heroku/dyno-scale', message: `"${p.name}" runs ${p.instances} instances, which basic dynos cannot: app.json uses standard-1x`, hint: `Set targets.heroku.sizes.${p.name} to choose another dyno type.`, path: p.path, at: 'key' });
+    return 'standard-1x';
+  }
+  return size;
+}
+
+/** "app.json Schema" addons: `as` names the attachment; Heroku sets `<AS>_URL`, so DATABASE → DATABASE_URL. */
+function addonList(model: DeployModel, findings: Finding[], review: boolean): unknown[] {
+  const h = model.targets.heroku;
+  const list: unknown[] = [];
+  const attach = (env: string, path: Finding['path']) => {
+    if (/^[A-Z][A-Z0-9_]*_URL$/.test(env)) return env.slice(0, -4);
+    findings.push({ severity: 'warning', code: 'heroku/addon-var', message: `Heroku add-ons set a variable ending in _URL, so ${env} cannot be set by the add-on`, hint: `Rename the variable to end in _URL (e.g. ${env}_URL), or set it by hand after provisioning.`, path, at: 'key' });
+    return null;
+  };
+  if (model.database) {
+    const plan = review ? POSTGRES_PLAN.dev : h.postgresPlan ?? POSTGRES_PLAN[model.database.plan];
+    const as = attach(model.database.env, model.database.path);
+    list.push({ plan: `heroku-postgresql:${plan}`, ...(as ? { as } : {}), options: { version: model.database.version } });
+  }
+  if (model.cache) {
+    const plan = review ? REDIS_PLAN.dev : h.redisPlan ?? REDIS_PLAN[model.cache.plan];
+    const as = attach(model.cache.env, model.cache.path);
+    list.push({ plan: `heroku-redis:${plan}`, ...(as ? { as } : {}) });
+  }
+  if (model.jobs.length && !review) list.push(`scheduler:${h.schedulerPlan}`);
+  return list;
+}
+
+/** Heroku Scheduler jobs are created in its dashboard, not in app.json: say exactly what to enter. */
+function scheduleFindings(model: DeployModel): Finding[] {
+  return model.jobs.map((j) => {
+    const c = schedulerChoice(j.schedule);
+    const command = fromRoot(model.django.root, j.command);
+    const size = model.targets.heroku.sizes[j.name] ?? DYNO[j.size];
+    if (c.exact) {
+      return { severity: 'info' as const, code: 'heroku/scheduler', message: `job "${j.name}" needs an entry in Heroku Scheduler: run \`${command}\` ${c.option}`, hint: `After the first deploy run \`heroku addons:open scheduler\`, add the job with that command and frequency, dyno size ${size}.`, path: j.path, at: 'key' as const };
+    }
+    return { severity: 'warning' as const, code: 'heroku/scheduler-inexact', message: `Heroku Scheduler cannot run "${j.schedule}" exactly; the nearest option is ${c.option}`, hint: `In \`heroku addons:open scheduler\` add \`${command}\` ${c.option} and make the command skip the runs it should not do (e.g. test \`date +%u\`), or run a clock process instead.`, path: j.path, at: 'key' as const };
+  });
+}
+
+/** Buildpacks read their manifest files at the repository root (Dev Center "Deploying with Git", buildpack detection). */
+function layoutFindings(model: DeployModel): Finding[] {
+  const out: Finding[] = [];
+  if (model.django.root !== '.' && model.django.dependencies === 'requirements') {
+    out.push({ severity: 'info', code: 'heroku/monorepo-python', message: `the Heroku Python buildpack looks for requirements.txt at the repository root, not in ${model.django.root}/`, hint: `Add a root requirements.txt containing \`-r ${model.django.root}/requirements.txt\`.`, path: [...model.django.path, 'root'], at: 'key' });
+  }
+  if (model.client && model.client.root !== '.' && !model.targets.heroku.buildpacks) {
+    const c = model.client;
+    out.push({ severity: 'info', code: 'heroku/client-package-json', message: `the Heroku Node.js buildpack needs a package.json at the repository root to build ${c.root}/ before collectstatic`, hint: `Add a root package.json with "engines": {"node": "${model.runtime.node}.x"} and "scripts": {"heroku-postbuild": "cd ${c.root} && ${c.install} && ${c.build}"}.`, path: c.path, at: 'key' });
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+/** Conformance checks for the Heroku and App Platform outputs: the platforms' schemas, godo keys, golden files. */
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Ajv from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import * as assert from 'uvu/assert';
+import type { CompileResult } from '../../src/compile.js';
+import { ROOT, SHARED } from './spec.js';
+
+const SCHEMAS = SHARED + 'conformance/schemas/';
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+
+export const herokuSchema = readJson(SCHEMAS + 'heroku-app-json.schema.json');
+export const doSchema = readJson(SCHEMAS + 'digitalocean-app-spec.schema.json');
+const godo = readJson(SCHEMAS + 'digitalocean-app-spec.godo-keys.json') as { structs: Record<string, { openapi_def: string; godo_keys: string[] }> };
+
+const ajv7 = new Ajv({ allErrors: true });
+addFormats(ajv7);
+const validateHerokuFn = ajv7.compile(herokuSchema);
+// SOURCES.md: Ajv2020 with default strictness; one harmless strictTypes line is logged at compile time.
+const ajv2020 = new Ajv2020({ allErrors: true, logger: false });
+addFormats(ajv2020);
+const validateDoFn = ajv2020.compile(doSchema);
+
+const errorsOf = (fn: { errors?: { instancePath: string; message?: string }[] | null }) => (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+
+/** Ajv errors of an app.json against Heroku's schema; empty when valid. */
+export function herokuSchemaErrors(app: unknown): string[] {
+  return validateHerokuFn(app) ? [] : errorsOf(validateHerokuFn);
+}
+
+/** Ajv errors of an app spec against the App Platform schema; empty when valid. */
+export function doSchemaErrors(spec: unknown): string[] {
+  return validateDoFn(spec) ? [] : errorsOf(validateDoFn);
+}
+
+type Node = Record<string, unknown>;
+const defs = doSchema.$defs as Record<string, Node>;
+const godoByDef = new Map(Object.values(godo.structs).map((s) => [s.openapi_def, s.godo_keys]));
+
+function collect(node: Node | undefined, acc: { props: Record<string, Node>; defs: string[] }): void {
+  if (!node) return;
+  if (typeof node.$ref === 'string') {
+    const name = node.$ref.replace('#/$defs/', '');
+    acc.defs.push(name);
+    collect(defs[name], acc);
+  }
+  for (const part of (node.allOf as Node[] | undefined) ?? []) collect(part, acc);
+  Object.assign(acc.props, (node.properties as Record<string, Node> | undefined) ?? {});
+}
+
+function itemsOf(node: Node | undefined): Node | undefined {
+  if (!node) return undefined;
+  if (node.items) return node.items as Node;
+  if (typeof node.$ref === 'string') return itemsOf(defs[node.$ref.replace('#/$defs/', '')]);
+  return undefined;
+}
+
+/** Keys of an app spec that neither the schema (at that point) nor godo's struct for it knows. */
+export function unknownDoKeys(value: unknown, node: Node = doSchema as Node, path = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownDoKeys(v, itemsOf(node) ?? {}, `${path}[${i}]`));
+  if (typeof value !== 'object' || value === null) return [];
+  const acc = { props: {} as Record<string, Node>, defs: [] as string[] };
+  collect(node, acc);
+  const godoKeys = acc.defs.flatMap((d) => godoByDef.get(d) ?? []);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (k in acc.props) out.push(...unknownDoKeys(v, acc.props[k], `${path}.${k}`));
+    else if (!godoKeys.includes(k)) out.push(`${path}.${k}`);
+  }
+  return out;
+}
+
+export const EXAMPLES = readdirSync(ROOT + 'examples').filter((d) => existsSync(`${ROOT}examples/${d}/deploy.yaml`)).sort();
+
+export function exampleText(example: string): string {
+  return readFileSync(`${ROOT}examples/${example}/deploy.yaml`, 'utf8');
+}
+
+/**
+ * Compares a compile result with test/golden/<example>/<target>/: every file plus `diagnostics.txt`.
+ * `UPDATE_GOLDEN=1` rewrites them instead.
+ */
+export function assertGolden(example: string, target: string, result: CompileResult): void {
+  const dir = `${ROOT}test/golden/${example}/${target}/`;
+  const files = new Map(result.files.map((f) => [f.path, f.contents]));
+  files.set('diagnostics.txt', result.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}\n  hint: ${d.hint ?? ''}\n`).join(''));
+  for (const [path, contents] of files) {
+    const file = dir + path;
+    if (process.env.UPDATE_GOLDEN) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, contents);
+      continue;
+    }
+    assert.ok(existsSync(file), `missing golden file ${file} (run UPDATE_GOLDEN=1 npm test -- ${target})`);
+    assert.fixture(contents, readFileSync(file, 'utf8'), `${example}/${target}/${path}`);
+  }
+}
