@@ -46,7 +46,11 @@ export class LspClient {
     this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    // Never outlive the test process, even when a test run is aborted.
+    const kill = () => this.proc.kill('SIGKILL');
+    process.once('exit', kill);
     this.proc.on('exit', () => {
+      process.off('exit', kill);
       for (const p of this.pending.values()) {
         clearTimeout(p.timer);
         p.reject(new Error(`language server exited\n${this.stderr}`));
