@@ -1,9 +1,9 @@
 /** Conformance checks for the Heroku and App Platform outputs: the platforms' schemas, godo keys, golden files. */
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Ajv from 'ajv';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import AjvModule from 'ajv';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import * as assert from 'uvu/assert';
 import type { CompileResult } from '../../src/compile.js';
 import { ROOT, SHARED } from './spec.js';
@@ -15,6 +15,10 @@ export const herokuSchema = readJson(SCHEMAS + 'heroku-app-json.schema.json');
 export const doSchema = readJson(SCHEMAS + 'digitalocean-app-spec.schema.json');
 const godo = readJson(SCHEMAS + 'digitalocean-app-spec.godo-keys.json') as { structs: Record<string, { openapi_def: string; godo_keys: string[] }> };
 
+// CommonJS packages: under NodeNext the constructors sit on `.default`.
+const Ajv = AjvModule.default;
+const Ajv2020 = Ajv2020Module.default;
+const addFormats = addFormatsModule.default;
 const ajv7 = new Ajv({ allErrors: true });
 addFormats(ajv7);
 const validateHerokuFn = ajv7.compile(herokuSchema);
