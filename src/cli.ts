@@ -158,6 +158,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const width = Math.max(...list.map((t) => t.name.length));
     for (const t of list) io.out(`${t.name.padEnd(width)}  ${t.description}\n`);
   });
+  cli
+    .command('lint [...files]', 'Check Dockerfiles with hadolint-style rules (DLxxxx); default ./Dockerfile; exit 1 on errors or warnings')
+    .option('--format <format>', 'Output format: text or json', { default: 'text' })
+    .action(async (files: string[], opts: { format?: string }) => {
+      const { lintCommand } = await import('./commands/lint.js');
+      exit = lintCommand(io, files, opts);
+    });
   cli.help();
   cli.version(pkg.version);
   cli.parse(['node', 'deployspec', ...argv], { run: false });

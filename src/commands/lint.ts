@@ -1,0 +1,43 @@
+/** `deployspec lint [Dockerfile...]`: hadolint-style checks on Dockerfiles, with file:line:col output. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { displayPath } from '../io/read.js';
+import { lintDockerfile } from '../lint/dockerfile-rules.js';
+import type { LintFinding } from '../lint/dockerfile-rules.js';
+import { UsageError } from './io.js';
+import type { Io } from './io.js';
+
+export interface LintOptions {
+  format?: string;
+}
+
+/** Exit 1 when any error or warning is found (as hadolint's default failure threshold); info never fails. */
+export async function lintCommand(io: Io, files: string[], opts: LintOptions): Promise<number> {
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
+  const list = files.length ? files : ['Dockerfile'];
+  const all: (LintFinding & { file: string })[] = [];
+  for (const file of list) {
+    const path = resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read ${file}: no such file`);
+    }
+    const shown = displayPath(io.cwd, path);
+    for (const f of lintDockerfile(text)) all.push({ file: shown, ...f });
+  }
+  const failed = all.some((f) => f.severity === 'error' || f.severity === 'warning');
+  if (format === 'json') {
+    // hadolint's JSON keys, so tools reading hadolint output can read ours.
+    io.out(JSON.stringify(all.map((f) => ({ code: f.code, column: f.column, file: f.file, level: f.severity, line: f.line, message: f.message })), null, 2) + '\n');
+    return failed ? 1 : 0;
+  }
+  const paint = (s: LintFinding['severity'], text: string) => (s === 'error' ? io.colors.red(text) : s === 'warning' ? io.colors.yellow(text) : io.colors.cyan(text));
+  for (const f of all) io.out(`${f.file}:${f.line}:${f.column}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]\n`);
+  const count = (s: string) => all.filter((f) => f.severity === s).length;
+  const summary = `${list.length} file${list.length === 1 ? '' : 's'} checked: ${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('style')} notes`;
+  io.err((failed ? io.colors.red(summary) : summary) + '\n');
+  return failed ? 1 : 0;
+}

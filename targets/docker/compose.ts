@@ -1,0 +1,107 @@
+/** compose.yaml for local parity, built as an object and serialized with the yaml library. */
+import { Document } from 'yaml';
+import type { DeployModel } from '../../src/model/model.js';
+import type { Finding } from '../../src/spec/finding.js';
+import { mergeOverlay } from '../../src/spec/merge.js';
+import { CONTROL, commandArgv, composeLiteral } from './escape.js';
+import { HEADER } from './dockerfile.js';
+
+type Obj = Record<string, unknown>;
+
+/** Local-only credentials: the db service publishes no port, so only containers on the compose network reach it. */
+const PG = { user: 'app', password: 'app', db: 'app' };
+export const DB_URL = `postgres://${PG.user}:${PG.password}@db:5432/${PG.db}`;
+
+function cacheService(model: DeployModel): { name: string; url: string; image: string; cli: string } | null {
+  const c = model.cache;
+  if (!c) return null;
+  const name = c.engine === 'valkey' ? 'valkey' : 'redis';
+  return { name, url: `redis://${name}:6379/0`, image: c.engine === 'valkey' ? `valkey/valkey:${c.version}` : `redis:${c.version}`, cli: c.engine === 'valkey' ? 'valkey-cli' : 'redis-cli' };
+}
+
+/** Service names deployspec uses besides the processes; a process may not take one of them. */
+export function reservedServices(model: DeployModel): string[] {
+  const cache = cacheService(model);
+  return ['release', ...(model.database ? ['db'] : []), ...(cache ? [cache.name] : [])];
+}
+
+export function composeFile(model: DeployModel): { contents: string; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const docker = model.targets.docker;
+  const cache = cacheService(model);
+  const reserved = reservedServices(model);
+  for (const p of model.processes) {
+    if (reserved.includes(p.name)) {
+      findings.push({ severity: 'error', code: 'docker/service-name', message: `process "${p.name}" has the name of a compose service deployspec adds (${reserved.join(', ')})`, hint: 'Rename the process, e.g. `' + p.name + '-worker`.', path: p.path, at: 'key' });
+    }
+  }
+  const command = (cmd: string, path: (string | number)[]): string[] => {
+    if (CONTROL.test(cmd)) findings.push({ severity: 'error', code: 'docker/unsafe-value', message: 'command contains a newline or control character', hint: 'Join the steps with && or move them into a script.', path });
+    return commandArgv(cmd).map(composeLiteral);
+  };
+
+  const environment: Obj = {};
+  const fromEnvFile: string[] = [];
+  for (const v of model.env) {
+    if (v.kind === 'plain' && v.scope !== 'build') environment[v.name] = composeLiteral(v.value ?? '');
+    else if (v.kind === 'reference' && v.ref === 'database.url' && model.database) environment[v.name] = DB_URL;
+    else if (v.kind === 'reference' && v.ref === 'cache.url' && cache) environment[v.name] = cache.url;
+    else if (v.kind === 'secret' || v.kind === 'generated') fromEnvFile.push(v.name);
+  }
+
+  // Every app service waits for its backing services; web and workers also wait for the release step.
+  const backing: Obj = {};
+  if (model.database) backing.db = { condition: 'service_healthy' };
+  if (cache) backing[cache.name] = { condition: 'service_healthy' };
+  const afterRelease: Obj = { ...backing, ...(model.release ? { release: { condition: 'service_completed_successfully' } } : {}) };
+  // A fresh object per service: the yaml library would otherwise write anchors and aliases.
+  const app = (extra: Obj, deps: Obj): Obj => ({
+    build: { context: '.', dockerfile: 'Dockerfile' },
+    ...extra,
+    // Not generated and never committed: holds SECRET_KEY and the other secrets (see the header).
+    env_file: ['.env'],
+    environment: { ...environment },
+    ...(Object.keys(deps).length ? { depends_on: structuredClone(deps) } : {}),
+  });
+
+  const services: Obj = {};
+  for (const p of model.processes) {
+    if (p.kind === 'web') services[p.name] = app({ ports: [`127.0.0.1:${docker.port}:${docker.port}`] }, afterRelease);
+    else services[p.name] = app({ command: command(p.command, [...p.path, 'command']), healthcheck: { disable: true } }, afterRelease);
+  }
+  if (model.release) {
+    services.release = app({ command: command(model.release.command, model.release.path), restart: 'no', healthcheck: { disable: true } }, backing);
+  }
+  const volumes: Obj = {};
+  if (model.database) {
+    // postgres 18+ images keep their data one level up (/var/lib/postgresql/<major>/docker).
+    const major = Number.parseInt(model.database.version, 10);
+    const dataDir = major >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data';
+    services.db = {
+      image: `postgres:${model.database.version}`,
+      environment: { POSTGRES_USER: PG.user, POSTGRES_PASSWORD: PG.password, POSTGRES_DB: PG.db },
+      volumes: [`db-data:${dataDir}`],
+      healthcheck: { test: ['CMD-SHELL', `pg_isready -U ${PG.user} -d ${PG.db}`], interval: '5s', timeout: '5s', retries: 10 },
+    };
+    volumes['db-data'] = {};
+  }
+  if (cache) {
+    services[cache.name] = { image: cache.image, healthcheck: { test: ['CMD', cache.cli, 'ping'], interval: '5s', timeout: '5s', retries: 10 } };
+  }
+  let data: Obj = { services };
+  if (Object.keys(volumes).length) data.volumes = volumes;
+  data = mergeOverlay(data, docker.overrides) as Obj;
+
+  // YAML 1.1 quoting ("no", "on", "yes") because docker-compose v1 reads YAML 1.1, where those are booleans.
+  const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
+  const secretNote = fromEnvFile.length
+    ? ` Secrets are read from .env beside this file (not generated, never commit it): ${fromEnvFile.join(', ')}.`
+    : ' Secrets, if any, go in .env beside this file (not generated, never commit it).';
+  doc.commentBefore = [
+    ` ${HEADER}`,
+    ` Local parity: docker compose up --build  (web on http://127.0.0.1:${docker.port}).`,
+    secretNote,
+    ` Create .env first, e.g.: python3 -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" >> .env`,
+  ].join('\n');
+  return { contents: doc.toString({ lineWidth: 0 }), findings };
+}

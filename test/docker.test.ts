@@ -1,0 +1,263 @@
+/** Docker target: examples build cleanly, outputs pass real validators, goldens, escaping and findings. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { DockerfileParser } from 'dockerfile-ast';
+import { validate as validateDockerfile } from 'dockerfile-utils';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
+import { docker } from '../targets/docker/docker.js';
+import { commandArgv, dockerQuote, imageTagProblem } from '../targets/docker/escape.js';
+import { brief, compileText, MINIMAL, ROOT, runCli, SHARED, yaml } from './helpers/spec.js';
+
+// CommonJS packages: under NodeNext the constructors sit on `.default`.
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
+const EXAMPLES = readdirSync(ROOT + 'examples').filter((d) => !d.startsWith('.')).sort();
+const build = (text: string) => compileText(text, { targets: [docker] });
+const file = (r: ReturnType<typeof build>, path: string) => r.files.find((f) => f.path === path)?.contents ?? '';
+const exampleResults = new Map(EXAMPLES.map((e) => [e, build(readFileSync(`${ROOT}examples/${e}/deploy.yaml`, 'utf8'))]));
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+function loudSkip(tool: string, what: string): void {
+  console.warn(`\n!!!!! SKIPPED: ${what} — \`${tool}\` is not installed. Run \`bash scripts/system-deps.sh\` as root. !!!!!\n`);
+}
+
+test('every example builds for docker with no errors or warnings', () => {
+  for (const [name, r] of exampleResults) {
+    const bad = r.diagnostics.filter((d) => d.severity !== 'info');
+    assert.equal(bad.map((d) => `${d.code} ${d.message}`), [], name);
+    assert.equal(r.files.map((f) => f.path), ['.dockerignore', 'Dockerfile', 'compose.yaml'], name);
+  }
+});
+
+test('golden files per example (UPDATE_GOLDEN=1 rewrites them)', () => {
+  for (const [name, r] of exampleResults) {
+    for (const f of r.files) {
+      const path = `${ROOT}test/golden/${name}/docker/${f.path}`;
+      if (process.env.UPDATE_GOLDEN) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, f.contents);
+      }
+      assert.fixture(f.contents, readFileSync(path, 'utf8'), `${name}/${f.path}`);
+    }
+  }
+});
+
+test('every compose file validates against the compose-spec schema', () => {
+  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strictTypes: false });
+  addFormats(ajv);
+  const meta = structuredClone(ajv.getSchema('http://json-schema.org/draft-07/schema')!.schema as object) as { $id: string };
+  meta.$id = 'https://json-schema.org/draft-07/schema';
+  ajv.addMetaSchema(meta);
+  const check = ajv.compile(JSON.parse(readFileSync(SHARED + 'conformance/schemas/compose-spec.schema.json', 'utf8')));
+  assert.not.ok(check(parse(readFileSync(SHARED + 'conformance/samples/compose-invalid.yaml', 'utf8'))), 'the schema rejects the invalid sample');
+  for (const [name, r] of exampleResults) {
+    const ok = check(parse(file(r, 'compose.yaml'), { version: '1.1' }));
+    assert.ok(ok, `${name}: ${JSON.stringify(check.errors)}`);
+  }
+});
+
+test('every compose file is accepted by docker-compose v1 `config -q`', () => {
+  if (!has('docker-compose')) return loudSkip('docker-compose', 'compose files not checked by docker-compose');
+  for (const [name, r] of exampleResults) {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-compose-'));
+    try {
+      writeFileSync(join(dir, 'compose.yaml'), file(r, 'compose.yaml'));
+      writeFileSync(join(dir, '.env'), ''); // the user's secrets file, never generated
+      const res = spawnSync('docker-compose', ['-f', 'compose.yaml', 'config', '-q'], { cwd: dir, encoding: 'utf8' });
+      assert.is(res.status, 0, `${name}: ${res.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // The check can fail: v1 rejects what it cannot read.
+  const dir = mkdtempSync(join(tmpdir(), 'ds-compose-'));
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: x:1\n    restart: no\n');
+  assert.is.not(spawnSync('docker-compose', ['-f', 'compose.yaml', 'config', '-q'], { cwd: dir }).status, 0);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('every Dockerfile: dockerfile-utils validate() and our lint rules find nothing', () => {
+  for (const [name, r] of exampleResults) {
+    const text = file(r, 'Dockerfile');
+    assert.equal(validateDockerfile(text), [], name);
+    assert.equal(lintDockerfile(text), [], name);
+  }
+});
+
+test('every RUN line passes shellcheck', () => {
+  if (!has('shellcheck')) return loudSkip('shellcheck', 'RUN lines not checked by shellcheck');
+  const dir = mkdtempSync(join(tmpdir(), 'ds-shellcheck-'));
+  try {
+    let n = 0;
+    for (const [name, r] of exampleResults) {
+      const dockerfile = DockerfileParser.parse(file(r, 'Dockerfile'));
+      let shell = 'sh';
+      for (const inst of dockerfile.getInstructions()) {
+        if (inst.getKeyword() === 'FROM') shell = 'sh';
+        if (inst.getKeyword() === 'SHELL') shell = 'bash';
+        if (inst.getKeyword() !== 'RUN') continue;
+        const script = join(dir, `run${n++}.sh`);
+        writeFileSync(script, `#!/bin/${shell}\n${inst.getArgumentsContent()}\n`);
+        const res = spawnSync('shellcheck', ['-s', shell, script], { encoding: 'utf8' });
+        assert.is(res.status, 0, `${name}: ${inst.getArgumentsContent()}\n${res.stdout}`);
+      }
+    }
+    assert.ok(n >= 20, `checked ${n} RUN lines`);
+    writeFileSync(join(dir, 'bad.sh'), '#!/bin/sh\necho $1\n');
+    assert.is.not(spawnSync('shellcheck', ['-s', 'sh', join(dir, 'bad.sh')]).status, 0, 'shellcheck can fail');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('`deployspec build <example> --target docker --dry-run` works for every example', () => {
+  for (const name of EXAMPLES) {
+    const res = runCli(['build', `examples/${name}`, '--target', 'docker', '--dry-run']);
+    assert.is(res.status, 0, `${name}: ${res.stderr}`);
+    assert.match(res.stdout, 'Dockerfile', name);
+    assert.match(res.stdout, 'compose.yaml', name);
+  }
+});
+
+test('Dockerfile shape: stages, non-root user, env, healthcheck, exec CMD', () => {
+  const df = file(exampleResults.get('05-monorepo-client')!, 'Dockerfile');
+  assert.match(df, /^# generated by deployspec from deploy\.yaml/);
+  assert.match(df, 'FROM node:20-slim AS client\n');
+  assert.match(df, 'RUN npm ci && npm run build\n');
+  assert.match(df, 'WORKDIR /app/backend\n');
+  assert.match(df, 'COPY --from=client /app/frontend/dist /app/frontend/dist\n');
+  assert.match(df, 'ARG VITE_API_BASE="/api"\n');
+  assert.match(df, 'RUN SECRET_KEY=build-only-not-a-secret DJANGO_COLLECTSTATIC=1 python manage.py collectstatic --noinput\n');
+  assert.match(df, 'ENV PYTHONDONTWRITEBYTECODE="1" PYTHONUNBUFFERED="1"\n');
+  assert.match(df, /USER app\nEXPOSE 8000\nHEALTHCHECK .*\/api\/health.*\nCMD \["gunicorn","dashboard\.wsgi:application"\]\n$/);
+  assert.not.match(df, 'migrate', 'the release step is not run in the image');
+  const minimal = file(build(MINIMAL), 'Dockerfile');
+  assert.not.match(minimal, 'HEALTHCHECK');
+  assert.not.match(minimal, 'AS client');
+  assert.match(minimal, 'FROM python:3.12-slim AS deps\n');
+});
+
+test('ENV and ARG values are quoted and escaped; unsafe values are errors at their path', () => {
+  const r = build(MINIMAL + 'env:\n  GREETING: \'say "hi" $HOME \\ x\'\n');
+  assert.match(file(r, 'Dockerfile'), 'ENV GREETING="say \\"hi\\" \\$HOME \\\\ x"\n');
+  assert.match(file(r, 'compose.yaml'), 'GREETING: say "hi" $$HOME \\ x');
+  assert.is(dockerQuote('a$b"c\\'), '"a\\$b\\"c\\\\"');
+  const bad = build(MINIMAL + 'env:\n  BANNER: "two\\nlines"\n');
+  assert.equal(bad.files, []);
+  assert.ok(brief(bad).some((l) => /^6:\d+ error docker\/unsafe-value the value of BANNER/.test(l)), brief(bad).join('\n'));
+});
+
+test('commands: plain words run in exec form, shell syntax through sh -c with exec when safe', () => {
+  assert.equal(commandArgv('gunicorn app.wsgi:application --workers 3'), ['gunicorn', 'app.wsgi:application', '--workers', '3']);
+  assert.equal(commandArgv('gunicorn app.wsgi --bind 0.0.0.0:$PORT'), ['/bin/sh', '-c', 'exec gunicorn app.wsgi --bind 0.0.0.0:$PORT']);
+  assert.equal(commandArgv('python manage.py migrate && python manage.py seed'), ['/bin/sh', '-c', 'python manage.py migrate && python manage.py seed']);
+  assert.equal(commandArgv('DEBUG=0 gunicorn x'), ['/bin/sh', '-c', 'DEBUG=0 gunicorn x']);
+  const r = build(MINIMAL + 'processes:\n  web:\n    command: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT\n  worker:\n    command: celery -A mysite worker --concurrency $WORKERS\n');
+  assert.match(file(r, 'Dockerfile'), 'CMD ["/bin/sh","-c","exec gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"]\n');
+  assert.match(file(r, 'compose.yaml'), 'exec celery -A mysite worker --concurrency $$WORKERS');
+  assert.equal(lintDockerfile(file(r, 'Dockerfile')), []);
+});
+
+test('base images must carry a version tag', () => {
+  assert.is(imageTagProblem('python:3.12-slim'), null);
+  assert.is(imageTagProblem('registry.local:5000/python@sha256:' + 'a'.repeat(64)), null);
+  assert.ok(imageTagProblem('registry.local:5000/python'));
+  const latest = build(MINIMAL + 'targets:\n  docker:\n    base_image: python:latest\n');
+  assert.ok(brief(latest).some((l) => l.startsWith('7:') && l.includes('error docker/image-tag base_image "python:latest"')), brief(latest).join('\n'));
+  const untagged = build(MINIMAL + 'targets:\n  docker:\n    base_image: python\n');
+  assert.ok(brief(untagged).some((l) => l.includes('docker/image-tag') && l.includes('has no tag')));
+  assert.equal(untagged.files, []);
+});
+
+test('compose: services, release ordering, db/redis, secrets via .env, workers', () => {
+  const c = parse(file(exampleResults.get('06-docker-sentry')!, 'compose.yaml'), { version: '1.1' }) as { services: Record<string, Record<string, unknown>>; volumes: object; name?: string };
+  assert.equal(Object.keys(c.services).sort(), ['db', 'redis', 'release', 'web', 'worker']);
+  assert.is(c.name, undefined, 'no top-level name: docker-compose v1 does not know it');
+  const web = c.services.web!;
+  assert.equal(web.ports, ['127.0.0.1:8000:8000']);
+  assert.equal(web.env_file, ['.env']);
+  assert.equal(web.depends_on, { db: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, release: { condition: 'service_completed_successfully' } });
+  const env = web.environment as Record<string, string>;
+  assert.is(env.DATABASE_URL, 'postgres://app:app@db:5432/app');
+  assert.is(env.REDIS_URL, 'redis://redis:6379/0');
+  assert.is(env.DEFAULT_FROM_EMAIL, 'tracker@example.net');
+  assert.not.ok('SECRET_KEY' in env || 'SENTRY_DSN' in env, 'secrets never get a value');
+  assert.equal(c.services.release!.depends_on, { db: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+  assert.equal(c.services.worker!.command, ['python', 'manage.py', 'process_tasks']);
+  assert.equal(c.services.worker!.healthcheck, { disable: true });
+  assert.equal((c.services.db!.healthcheck as { test: string[] }).test, ['CMD-SHELL', 'pg_isready -U app -d app']);
+  assert.is(c.services.db!.image, 'postgres:16');
+  assert.match(file(exampleResults.get('06-docker-sentry')!, 'compose.yaml'), /^# generated by deployspec[^\n]*\n# .*\n# Secrets are read from \.env .*SECRET_KEY, SENTRY_DSN/);
+});
+
+test('compose: overrides deep-merge, compose: false, reserved names, YAML 1.1 quoting', () => {
+  const r = build(MINIMAL + 'env:\n  FLAG: "no"\ntargets:\n  docker:\n    overrides:\n      services:\n        web:\n          ports: ["127.0.0.1:9000:8000"]\n          restart: unless-stopped\n');
+  const c = parse(file(r, 'compose.yaml'), { version: '1.1' }) as { services: { web: Record<string, unknown> } };
+  assert.equal(c.services.web.ports, ['127.0.0.1:9000:8000']);
+  assert.is(c.services.web.restart, 'unless-stopped');
+  assert.equal(c.services.web.env_file, ['.env'], 'untouched keys survive the merge');
+  assert.match(file(r, 'compose.yaml'), 'FLAG: "no"');
+  const off = build(MINIMAL + 'targets:\n  docker:\n    compose: false\n');
+  assert.equal(off.files.map((f) => f.path), ['.dockerignore', 'Dockerfile']);
+  const clash = build(MINIMAL + 'cache: {}\nprocesses:\n  redis:\n    command: python worker.py\n');
+  assert.ok(brief(clash).some((l) => l.includes('error docker/service-name process "redis"')), brief(clash).join('\n'));
+});
+
+test('capability findings: cron lists the command, static site, generated secrets, build-time URLs', () => {
+  const r = build(yaml`
+    version: 1
+    name: mysite
+    django:
+      project: mysite
+    database: {}
+    static:
+      serve: static-site
+    jobs:
+      nightly:
+        schedule: "0 3 * * *"
+        command: python manage.py clearsessions
+    env:
+      BUILD_DB:
+        from: database.url
+        scope: build
+      API_TOKEN:
+        secret: true
+        scope: both
+  `);
+  const lines = brief(r);
+  assert.ok(lines.some((l) => l.includes('info docker/unsupported') && l.includes('python manage.py clearsessions')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('info docker/unsupported') && l.includes('WhiteNoise')));
+  assert.ok(lines.some((l) => l.includes('info docker/unsupported') && l.includes('SECRET_KEY must be set in .env')));
+  assert.ok(lines.some((l) => l.includes('warning docker/unsupported') && l.includes('BUILD_DB')));
+  assert.ok(lines.some((l) => l.includes('warning docker/build-secret') && l.includes('API_TOKEN')));
+  const gen = r.diagnostics.find((d) => d.message.includes('SECRET_KEY must be set'));
+  assert.match(gen?.hint ?? '', "print('SECRET_KEY=' + secrets.token_urlsafe(50))");
+});
+
+test('collectstatic skip, dependency managers, .dockerignore', () => {
+  const skip = file(build(MINIMAL + 'static:\n  collectstatic: skip\n'), 'Dockerfile');
+  assert.not.match(skip, 'collectstatic');
+  const pipenv = file(build(MINIMAL + '  dependencies: pipenv\n'), 'Dockerfile');
+  assert.match(pipenv, 'COPY Pipfile Pipfile.lock ./\n');
+  assert.match(pipenv, 'pipenv requirements > requirements.txt');
+  assert.equal(lintDockerfile(pipenv), []);
+  const pyproject = file(build(MINIMAL + '  dependencies: pyproject\n'), 'Dockerfile');
+  assert.match(pyproject, 'RUN pip install --no-cache-dir .\n');
+  const ignore = file(exampleResults.get('05-monorepo-client')!, '.dockerignore');
+  for (const p of ['**/.env', '**/env.py', '**/*.pem', '.git', '**/.venv', '**/node_modules', '**/db.sqlite3', 'backend/media', 'frontend/dist']) {
+    assert.ok(ignore.split('\n').includes(p), `.dockerignore keeps out ${p}`);
+  }
+  const spaced = build(MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: my app\n'));
+  assert.ok(brief(spaced).some((l) => l.includes('error docker/unsafe-value django.root "my app"')), brief(spaced).join('\n'));
+});
+
+test.run();
