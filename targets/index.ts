@@ -1,9 +1,11 @@
 /** The target registry: one entry per folder under targets/, in the order `--target all` builds them. */
 import type { Target, TargetName } from '../src/target.js';
-import { docker } from './docker/docker.js';
+import { heroku } from './heroku/heroku.js';
+import { digitalocean } from './digitalocean/digitalocean.js';
 
 export const TARGETS: Partial<Record<TargetName, Target>> = {
-  docker,
+  heroku,
+  digitalocean,
 };
 
 export function listTargets(): Target[] {
