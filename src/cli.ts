@@ -12,15 +12,8 @@ import type { Colors } from './format.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
 import { schema } from './spec/schema-walk.js';
 import { TARGET_NAMES } from './target.js';
-
-class UsageError extends Error {}
-
-interface Io {
-  cwd: string;
-  out(s: string): void;
-  err(s: string): void;
-  colors: Colors;
-}
+import { UsageError } from './commands/io.js';
+import type { Io } from './commands/io.js';
 
 function colorsFor(stream: NodeJS.WriteStream): Colors {
   const on = stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
@@ -83,9 +76,12 @@ interface BuildOptions extends CommonOptions {
   target?: string | string[];
   out?: string;
   dryRun?: boolean;
+  check?: boolean;
+  force?: boolean;
+  prune?: boolean;
 }
 
-async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions): Promise<number> {
+async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions, diffOnly = false): Promise<number> {
   const format = checkFormat(opts.format);
   const names = parseTargets(opts.target);
   const input = loadInput(io, file);
@@ -93,8 +89,12 @@ async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions
   const targets = names.map((n) => TARGETS[n as keyof typeof TARGETS]).filter((t) => t !== undefined);
   const missing = names.filter((n) => !TARGETS[n as keyof typeof TARGETS]);
   if (missing.length && !names.length) throw new UsageError(`no target to build`);
-  const { templates } = await loadTemplates(input.dir);
+  const loadedTemplates = await loadTemplates(input.dir, io.cwd);
+  const { templates } = loadedTemplates;
   const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, templates });
+  // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
+  result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
+  if (hasErrors(result.diagnostics)) result.files = [];
   const text = new TextDecoder().decode(input.bytes);
   const sources = new Map([[input.display, text]]);
   const failed = hasErrors(result.diagnostics) || (!!opts.strict && result.diagnostics.some((d) => d.severity === 'warning'));
@@ -104,20 +104,11 @@ async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions
     return code;
   }
   const outDir = opts.out ? resolve(io.cwd, opts.out) : input.dir;
-  const shown = (p: string) => displayPath(io.cwd, resolve(outDir, p));
-  if (opts.dryRun) {
-    for (const f of result.files) io.out(`would write ${shown(f.path)} (${Buffer.byteLength(f.contents)} bytes, ${f.target})\n`);
-    return code;
-  }
-  const { writeFilesAtomically } = await import('./io/write.js');
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(outDir, { recursive: true });
-  const written = writeFilesAtomically(outDir, result.files);
-  if (format === 'text') {
-    for (const p of written.written) io.err(`${io.colors.bold('wrote')} ${shown(p)}\n`);
-    for (const p of written.unchanged) io.err(`${io.colors.dim('unchanged')} ${shown(p)}\n`);
-  }
-  return code;
+  const { handleOutputs } = await import('./commands/outputs.js');
+  const mode = diffOnly ? 'diff' : opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
+  const built = targets.map((t) => t.name);
+  const written = await handleOutputs(io, outDir, result.files, { mode, force: !!opts.force, prune: !!opts.prune, targets: built, text: format === 'text' });
+  return Math.max(code, written);
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -136,11 +127,41 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--target <name>', `Target to build: ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated)`, { default: 'all' })
     .option('--out <dir>', 'Output folder (default: the folder holding deploy.yaml)')
     .option('--env <name>', 'Environment overlay to apply')
-    .option('--dry-run', 'Compile and list the files without writing them')
+    .option('--dry-run', 'Show what would be written, kept or removed, without writing')
+    .option('--check', 'Write nothing; exit 1 with a diff when the files on disk differ from a fresh build (for CI)')
+    .option('--force', 'Overwrite files deployspec did not generate, or that were edited since')
+    .option('--prune', 'Remove files deployspec generated earlier that the spec no longer produces')
     .option('--format <format>', 'Diagnostics format: text or json', { default: 'text' })
     .option('--strict', 'Fail on warnings too')
     .action((file: string | undefined, opts: BuildOptions) => {
       exit = buildCommand(io, file, opts);
+    });
+  cli
+    .command('diff [file]', 'Show how the files on disk differ from a fresh build (like build --check, always exit 0)')
+    .option('--target <name>', 'Target(s) to compare, or all', { default: 'all' })
+    .option('--out <dir>', 'Output folder (default: the folder holding deploy.yaml)')
+    .option('--env <name>', 'Environment overlay to apply')
+    .option('--format <format>', 'Diagnostics format: text or json', { default: 'text' })
+    .action((file: string | undefined, opts: BuildOptions) => {
+      exit = buildCommand(io, file, opts, true);
+    });
+  cli
+    .command('init [dir]', 'Write a commented deploy.yaml from what is in the project (manage.py, Procfile, app.json, .do/app.yaml, ...)')
+    .option('--name <name>', 'App name (default: the folder name)')
+    .option('--project <module>', 'Django project package (default: found from manage.py)')
+    .option('--force', 'Overwrite an existing deploy.yaml')
+    .option('--yes', 'Accept every detected value without asking (the default: init never prompts)')
+    .option('--stdout', 'Print the file instead of writing it')
+    .action(async (dir: string | undefined, opts: { name?: string; project?: string; force?: boolean; stdout?: boolean }) => {
+      const { initCommand } = await import('./commands/init.js');
+      exit = initCommand(io, dir, opts);
+    });
+  cli
+    .command('templates', 'List the text templates, the variables each receives, and your overrides in .deployspec/templates/')
+    .option('--format <format>', 'text, json or markdown', { default: 'text' })
+    .action(async (opts: { format?: string }) => {
+      const { templatesCommand } = await import('./commands/templates.js');
+      exit = templatesCommand(io, opts);
     });
   cli
     .command('schema', 'Print the JSON Schema of deploy.yaml')
@@ -186,7 +207,7 @@ if (isMain) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      if (err instanceof UsageError || (err as Error)?.name === 'CACError') {
+      if (err instanceof UsageError || (err as Error)?.name === 'CACError' || (err as Error)?.name === 'UsageError') {
         process.stderr.write(`deployspec: ${(err as Error).message}\n`);
         process.exitCode = 2;
       } else if ((err as Error)?.name === 'UnsafePathError') {

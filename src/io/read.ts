@@ -1,6 +1,8 @@
 /** Reading side of the CLI: the spec file, project facts and template overrides. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { closest } from '../diagnostics.js';
 import type { ProjectFacts } from '../model/normalize.js';
 import { BUILTIN_TEMPLATES } from '../generated/templates.js';
 
@@ -47,17 +49,82 @@ export function projectFacts(specDir: string): ProjectFacts {
 /** Folder of user template overrides: `.deployspec/templates/<target>/<file>.hbs`. */
 export const OVERRIDE_DIR = '.deployspec/templates';
 
-/** Built-in templates with the project's overrides laid over them. fast-glob is loaded only when the folder exists. */
-export async function loadTemplates(projectDir: string): Promise<{ templates: Record<string, string>; overridden: string[] }> {
+export interface LoadedTemplates {
+  templates: Record<string, string>;
+  /** Overrides in use, as `<target>/<file>.hbs`. */
+  overridden: string[];
+  /** Problems with the overrides: unknown variables, parse errors, stray files, paths leaving the project. */
+  diagnostics: Diagnostic[];
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Built-in templates with the project's overrides laid over them. fast-glob is loaded only when the folder exists.
+ * An override is used only when it is a file inside the project and reads only variables the built-in receives;
+ * otherwise it becomes a diagnostic naming the override file.
+ */
+export async function loadTemplates(projectDir: string, cwd: string = projectDir): Promise<LoadedTemplates> {
   const templates: Record<string, string> = { ...BUILTIN_TEMPLATES };
   const overridden: string[] = [];
+  const diagnostics: Diagnostic[] = [];
   const dir = join(projectDir, OVERRIDE_DIR);
-  if (!existsSync(dir)) return { templates, overridden };
+  if (!existsSync(dir)) return { templates, overridden, diagnostics };
+  const realProject = realpathSync(projectDir);
+  const at = (abs: string, line = 1, col = 1) => ({ file: displayPath(cwd, abs), line, col });
+  if (!inside(realProject, realpathSync(dir))) {
+    diagnostics.push({ severity: 'error', code: 'template/outside-project', message: `${OVERRIDE_DIR} leads outside the project (symbolic link)`, hint: 'Keep template overrides in real files inside the project.', ...at(dir) });
+    return { templates, overridden, diagnostics };
+  }
   const { default: fg } = await import('fast-glob');
-  for (const rel of (await fg('*/*.hbs', { cwd: dir, onlyFiles: true, followSymbolicLinks: false, dot: true })).sort()) {
-    if (!(rel in BUILTIN_TEMPLATES)) continue;
-    templates[rel] = readFileSync(join(dir, rel), 'utf8');
+  const { templateVariables, variableUses, isKnownVariable } = await import('../templates/vars.js');
+  const builtins = Object.keys(BUILTIN_TEMPLATES);
+  for (const rel of (await fg('**/*', { cwd: dir, onlyFiles: false, followSymbolicLinks: false, dot: true })).sort()) {
+    const abs = join(dir, rel);
+    const st = lstatSync(abs);
+    if (st.isDirectory()) continue;
+    if (!inside(realProject, realpathSync(abs))) {
+      diagnostics.push({ severity: 'error', code: 'template/outside-project', message: `template override ${rel} is a symbolic link leading outside the project`, hint: 'Copy the template into .deployspec/templates/ instead of linking to it.', ...at(abs) });
+      continue;
+    }
+    if (!(rel in BUILTIN_TEMPLATES)) {
+      const guess = closest(rel, builtins);
+      diagnostics.push({
+        severity: 'warning',
+        code: 'template/unknown-override',
+        message: `template override ${rel} matches no built-in template, so it is ignored`,
+        hint: guess ? `Did you mean ${guess}? Rename the file to .deployspec/templates/${guess}.` : 'Run `deployspec templates` to list the template names (.deployspec/templates/<target>/<file>.hbs).',
+        ...at(abs),
+      });
+      continue;
+    }
+    const source = readFileSync(abs, 'utf8');
+    const known = templateVariables(BUILTIN_TEMPLATES[rel]!);
+    let uses;
+    try {
+      uses = variableUses(source);
+    } catch (err) {
+      const m = /line (\d+)/.exec((err as Error).message);
+      diagnostics.push({ severity: 'error', code: 'template/syntax', message: `template override ${rel} does not parse: ${(err as Error).message.split('\n')[0]}`, hint: 'Fix the Handlebars syntax, or delete the override to use the built-in template.', ...at(abs, m ? Number(m[1]) : 1) });
+      continue;
+    }
+    const bad = uses.filter((u) => !isKnownVariable(u.name, known));
+    for (const u of bad) {
+      const guess = closest(u.name, known);
+      diagnostics.push({
+        severity: 'error',
+        code: 'template/unknown-variable',
+        message: `template override ${rel} uses {{${u.name}}}, which ${rel} does not receive`,
+        hint: guess ? `Did you mean {{${guess}}}? \`deployspec templates\` lists the variables.` : `Available: ${known.join(', ') || '(none)'}.`,
+        ...at(abs, u.line, u.col),
+      });
+    }
+    if (bad.length) continue;
+    templates[rel] = source;
     overridden.push(rel);
   }
-  return { templates, overridden };
+  return { templates, overridden, diagnostics };
 }

@@ -1,0 +1,39 @@
+/** Writes the commented deploy.yaml text for a draft: each imported fact says where it came from. */
+import { Document, isMap, isScalar } from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
+import type { Draft } from './draft.js';
+
+export const MODELINE = '# yaml-language-server: $schema=./node_modules/deployspec/schema/deploy.schema.json';
+
+/** Spec keys in the order the README and examples use. */
+const ORDER = ['version', 'name', 'description', 'runtime', 'django', 'client', 'processes', 'release', 'jobs', 'database', 'cache', 'static', 'media', 'hosts', 'env', 'monitoring', 'targets'];
+
+function annotate(node: unknown, path: string[], d: Draft): void {
+  if (!isMap(node)) return;
+  for (const pair of (node as YAMLMap).items as Pair[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const p = [...path, key];
+    const note = d.sources.get(p.join('.'));
+    if (note) {
+      const v = pair.value;
+      if (isScalar(v)) v.comment = ` ${note}`;
+      else if (isScalar(pair.key)) pair.key.commentBefore = ` ${note}`;
+    }
+    annotate(pair.value, p, d);
+  }
+}
+
+export function renderSpec(d: Draft): string {
+  const ordered: Record<string, unknown> = {};
+  for (const k of ORDER) if (d.spec[k] !== undefined) ordered[k] = d.spec[k];
+  for (const k of Object.keys(d.spec)) if (!(k in ordered)) ordered[k] = d.spec[k];
+  const doc = new Document(ordered);
+  annotate(doc.contents, [], d);
+  // Numeric-looking versions must stay strings ("3.12", "16"): the schema wants strings.
+  const text = doc.toString({ lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' });
+  const head = [MODELINE, '# Written by `deployspec init` from what it found in this project. Edit it, then run `deployspec build`.', ''];
+  const tail = d.skipped.length
+    ? ['', '# Not carried over (deployspec does not model these; move them by hand if you need them):', ...[...new Set(d.skipped)].map((s) => `#   - ${s.replace(/\n/g, ' ')}`)]
+    : [];
+  return head.join('\n') + '\n' + text.replace(/\n+$/, '\n') + (tail.length ? tail.join('\n') + '\n' : '');
+}

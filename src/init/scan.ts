@@ -1,0 +1,153 @@
+/**
+ * `init`'s scanner: finds the facts deployspec models in an existing project (like `fly launch` does) and
+ * records where each came from. Pure over a file listing and a reader, so tests need no real folders.
+ */
+import { finishDraft, importAppJson, importDoAppSpec, importProcfile } from './import.js';
+import { newDraft, setIn, slugify } from './draft.js';
+import type { Draft } from './draft.js';
+
+export interface ProjectFiles {
+  /** Every file, relative POSIX paths (vendored folders already left out). */
+  list: readonly string[];
+  read(path: string): string | null;
+}
+
+export interface ScanOptions {
+  /** Folder name, for the default app name. */
+  folderName: string;
+  name?: string;
+  project?: string;
+}
+
+const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '.');
+const inDir = (dir: string, file: string) => (dir === '.' ? file : `${dir}/${file}`);
+const depth = (p: string) => p.split('/').length;
+const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/** Python requirement names mentioned in a dependency file, lowercased with `_` as `-`. */
+export function requirementNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^[\s"']*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>~!;@"',]|$)/gm)) names.add(m[1]!.toLowerCase().replace(/_/g, '-'));
+  return names;
+}
+
+function scanDjango(files: ProjectFiles, d: Draft, opts: ScanOptions): { root: string; project: string | null } {
+  const manage = files.list.filter((p) => p === 'manage.py' || p.endsWith('/manage.py')).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))[0];
+  const root = manage ? dirOf(manage) : '.';
+  let project: string | null = opts.project ?? null;
+  let settings: string | null = null;
+  if (manage) {
+    const text = files.read(manage) ?? '';
+    const m = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][\w.]*)["']/.exec(text);
+    if (m) {
+      settings = m[1]!;
+      project ??= settings.split('.')[0]!;
+      d.found.push(`Django project ${project} (${manage})`);
+    }
+    if (root !== '.') setIn(d, ['django', 'root'], root, `${manage} is in ${root}/`);
+  }
+  if (!project) {
+    const wsgi = files.list.filter((p) => p.endsWith('/wsgi.py')).sort((a, b) => depth(a) - depth(b))[0];
+    if (wsgi) project = dirOf(wsgi).split('/').pop()!;
+  }
+  if (!project) return { root, project: null };
+  setIn(d, ['django', 'project'], project, opts.project ? '--project' : manage ? `${manage} (DJANGO_SETTINGS_MODULE)` : 'the folder holding wsgi.py');
+  if (settings && settings !== `${project}.settings`) setIn(d, ['django', 'settings'], settings, `${manage}, line ${lineOf(files.read(manage!)!, files.read(manage!)!.indexOf(settings))}`);
+  const module = settings ?? `${project}.settings`;
+  const base = inDir(root, module.split('.').join('/'));
+  const settingsFile = [`${base}.py`, `${base}/__init__.py`, `${base}/base.py`].find((p) => files.list.includes(p));
+  const text = settingsFile ? (files.read(settingsFile) ?? '') : '';
+  const wsgi = /^WSGI_APPLICATION\s*=\s*["']([A-Za-z_][\w.]*)\.([A-Za-z_]\w*)["']/m.exec(text);
+  if (wsgi && `${wsgi[1]}:${wsgi[2]}` !== `${project}.wsgi:application`) setIn(d, ['django', 'wsgi'], `${wsgi[1]}:${wsgi[2]}`, `${settingsFile}, line ${lineOf(text, wsgi.index)} (WSGI_APPLICATION)`);
+  const sr = /^STATIC_ROOT\s*=\s*(?:BASE_DIR\s*\/\s*["']([\w./-]+)["']|os\.path\.join\(\s*BASE_DIR\s*,\s*["']([\w./-]+)["']\s*\))/m.exec(text);
+  const staticRoot = sr?.[1] ?? sr?.[2];
+  if (staticRoot && staticRoot !== 'staticfiles') setIn(d, ['static', 'root'], staticRoot, `${settingsFile}, line ${lineOf(text, sr!.index)} (STATIC_ROOT)`);
+  return { root, project };
+}
+
+function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: string): void {
+  const candidates = ['requirements.txt', 'requirements/production.txt', 'requirements/base.txt', 'pyproject.toml', 'Pipfile'];
+  const found = [...new Set([root, '.'])].flatMap((dir) => candidates.map((c) => inDir(dir, c))).filter((p) => files.list.includes(p));
+  if (!found.length) return;
+  const file = found[0]!;
+  const names = new Set<string>();
+  for (const f of found) for (const n of requirementNames(files.read(f) ?? '')) names.add(n);
+  d.found.push(`dependencies in ${found.join(', ')}`);
+  const has = (...xs: string[]) => xs.find((x) => names.has(x));
+  const pg = has('psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'dj-database-url');
+  if (pg && d.spec.database === undefined) setIn(d, ['database'], {}, `${file} lists ${pg}`);
+  const redis = has('redis', 'django-redis', 'celery');
+  if (redis && d.spec.cache === undefined) setIn(d, ['cache'], {}, `${file} lists ${redis}`);
+  if (has('celery') && !(d.spec.processes as Record<string, unknown> | undefined)?.worker) {
+    setIn(d, ['processes', 'worker', 'command'], `celery -A ${project} worker --loglevel info`, `${file} lists celery (the usual worker command)`);
+  }
+  const cloud = has('cloudinary', 'django-cloudinary-storage');
+  const s3 = has('django-storages', 'boto3');
+  if (cloud) setIn(d, ['media', 'storage'], 'cloudinary', `${file} lists ${cloud}`);
+  else if (s3) {
+    setIn(d, ['media', 'storage'], 's3', `${file} lists ${s3}`);
+    setIn(d, ['media', 's3', 'bucket'], `${slugify(String(d.spec.name ?? project))}-media`, 'a guess: set your bucket name');
+  }
+  if (has('sentry-sdk')) setIn(d, ['monitoring', 'sentry'], {}, `${file} lists sentry-sdk`);
+  if (has('whitenoise')) setIn(d, ['static', 'serve'], 'whitenoise', `${file} lists whitenoise`);
+  if (!has('gunicorn', 'uvicorn')) d.skipped.push(`${file} does not list gunicorn, which the default web command runs: add it`);
+}
+
+function scanRuntime(files: ProjectFiles, d: Draft, root: string): void {
+  for (const dir of [...new Set([root, '.'])]) {
+    const rt = files.read(inDir(dir, 'runtime.txt'));
+    const m = rt ? /python-(3\.\d+(?:\.\d+)?)/.exec(rt) : null;
+    if (m) {
+      setIn(d, ['runtime', 'python'], m[1]!, inDir(dir, 'runtime.txt'));
+      setIn(d, ['targets', 'heroku', 'runtime_file'], 'runtime.txt', `keeps ${inDir(dir, 'runtime.txt')} (not .python-version)`);
+      return;
+    }
+    const pv = files.read(inDir(dir, '.python-version'))?.trim();
+    if (pv && /^3\.\d+(\.\d+)?$/.test(pv)) {
+      setIn(d, ['runtime', 'python'], pv, inDir(dir, '.python-version'));
+      return;
+    }
+  }
+}
+
+function scanClient(files: ProjectFiles, d: Draft, root: string): void {
+  const pkgs = files.list.filter((p) => p === 'package.json' || p.endsWith('/package.json')).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
+  for (const p of pkgs) {
+    let pkg: { scripts?: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    try {
+      pkg = JSON.parse(files.read(p) ?? '{}');
+    } catch {
+      continue;
+    }
+    if (!pkg.scripts?.build) continue;
+    const dir = dirOf(p);
+    const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+    const install = files.list.includes(inDir(dir, 'package-lock.json')) ? 'npm ci' : files.list.includes(inDir(dir, 'yarn.lock')) ? 'yarn install --frozen-lockfile' : files.list.includes(inDir(dir, 'pnpm-lock.yaml')) ? 'pnpm install --frozen-lockfile' : 'npm install';
+    const build = files.list.includes(inDir(dir, 'yarn.lock')) ? 'yarn build' : files.list.includes(inDir(dir, 'pnpm-lock.yaml')) ? 'pnpm run build' : 'npm run build';
+    const output = inDir(dir, deps['react-scripts'] ? 'build' : 'dist');
+    setIn(d, ['client', 'root'], dir, `${p} has a build script`);
+    setIn(d, ['client', 'install'], install, 'from the lock file');
+    setIn(d, ['client', 'build'], build);
+    setIn(d, ['client', 'output'], output, deps['react-scripts'] ? 'Create React App builds into build/' : 'the usual build output; check it');
+    d.found.push(`client in ${dir}/ (${p})`);
+    if (dir === root) d.skipped.push(`${p} sits in the Django folder; check client.root and client.output`);
+    return;
+  }
+}
+
+/** Scans a project. Returns a draft spec; `django.project` is missing when no Django project was found. */
+export function scanProject(files: ProjectFiles, opts: ScanOptions): Draft {
+  const d = newDraft();
+  setIn(d, ['name'], opts.name ? slugify(opts.name) : slugify(opts.folderName), opts.name ? '--name' : 'the folder name');
+  const { root, project } = scanDjango(files, d, opts);
+  if (!project) return d;
+  scanRuntime(files, d, root);
+  // Platform files first: what the user already deploys with wins over guesses from the dependencies.
+  importAppJson(files, d, !!opts.name);
+  importDoAppSpec(files, d, !!opts.name);
+  importProcfile(files, d, root);
+  scanDependencies(files, d, root, project);
+  scanClient(files, d, root);
+  finishDraft(d);
+  return d;
+}

@@ -1,0 +1,167 @@
+/** `deployspec init`: scanning a real-shaped Django project (and Procfile/app.json/.do/app.yaml variants) into a valid spec. */
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { analyze } from '../src/analyze.js';
+import { slugify } from '../src/init/draft.js';
+import { renderSpec } from '../src/init/render.js';
+import { requirementNames, scanProject } from '../src/init/scan.js';
+import type { ProjectFiles } from '../src/init/scan.js';
+import { ROOT, runCli } from './helpers/spec.js';
+
+const test = suite('init');
+const FIXTURE = join(ROOT, 'test/fixtures/init-project');
+const VARIANTS = join(ROOT, 'test/fixtures/init-variants');
+
+function projectDir(variant?: string, name = 'shop'): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'deployspec-init-')), name);
+  cpSync(FIXTURE, dir, { recursive: true });
+  if (variant) cpSync(join(VARIANTS, variant), dir, { recursive: true });
+  return dir;
+}
+function memory(files: Record<string, string>): ProjectFiles {
+  return { list: Object.keys(files).sort(), read: (p) => files[p] ?? null };
+}
+/** Procfile lines without the header comment, sorted. */
+const procLines = (text: string) => text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).sort();
+
+test('slugify fits the schema name pattern', () => {
+  for (const [raw, want] of [['My Shop!', 'my-shop'], ['2fast', 'app-2fast'], ['x', 'app'], ['a'.repeat(40), 'a'.repeat(30)], ['Shop_Front--', 'shop-front']]) {
+    assert.is(slugify(raw!), want);
+    assert.match(slugify(raw!), /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/);
+  }
+});
+
+test('requirement names: pins, extras, markers, pyproject strings', () => {
+  const names = requirementNames('Django==5.1\npsycopg[binary]>=3\n# comment\ndjango_storages ; python_version>"3"\n  "sentry-sdk>=2",\nredis\n');
+  for (const n of ['django', 'psycopg', 'django-storages', 'sentry-sdk', 'redis']) assert.ok(names.has(n), n);
+  assert.not.ok(names.has('comment'));
+});
+
+test('scanner: monorepo manage.py → django.root; settings module, wsgi, STATIC_ROOT, celery → cache + worker, s3', () => {
+  const d = scanProject(
+    memory({
+      'backend/manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.production")\n',
+      'backend/core/settings/production.py': "WSGI_APPLICATION = 'core.asgi_wsgi.app'\nSTATIC_ROOT = os.path.join(BASE_DIR, 'static_out')\n",
+      'backend/core/wsgi.py': '',
+      'backend/requirements.txt': 'django\ngunicorn\ncelery[redis]\ndjango-storages\nboto3\n',
+      'frontend/package.json': '{"scripts":{"build":"vite build"}}',
+      'frontend/package-lock.json': '{}',
+    }),
+    { folderName: 'My Monorepo' },
+  );
+  const s = d.spec as Record<string, any>;
+  assert.equal(s.django, { root: 'backend', project: 'core', settings: 'core.settings.production', wsgi: 'core.asgi_wsgi:app' });
+  assert.is(s.name, 'my-monorepo');
+  assert.equal(s.static, { root: 'static_out' });
+  assert.ok(s.cache);
+  assert.is(s.processes.worker.command, 'celery -A core worker --loglevel info');
+  assert.is(s.media.storage, 's3');
+  assert.equal(s.client, { root: 'frontend', install: 'npm ci', build: 'npm run build', output: 'frontend/dist' });
+  assert.is(d.sources.get('django.root'), 'backend/manage.py is in backend/');
+  const text = renderSpec(d);
+  assert.equal(analyze('deploy.yaml', text).diagnostics.filter((x) => x.severity === 'error'), []);
+});
+
+test('cli: init on the fixture writes a commented, valid deploy.yaml with the schema modeline (no TTY)', () => {
+  const dir = projectDir();
+  const r = runCli(['init'], { cwd: dir, input: '' });
+  assert.is(r.status, 0, r.stderr);
+  const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
+  assert.ok(text.startsWith('# yaml-language-server: $schema=./node_modules/deployspec/schema/deploy.schema.json\n'));
+  const spec = parse(text);
+  assert.is(spec.name, 'shop');
+  assert.is(spec.django.project, 'shop');
+  assert.is(spec.runtime.python, '3.12');
+  assert.ok(spec.database, 'psycopg → database');
+  assert.ok(spec.monitoring.sentry, 'sentry-sdk → sentry');
+  assert.is(spec.static.root, 'collected-static');
+  assert.match(text, /# shop\/settings\.py, line \d+ \(STATIC_ROOT\)/);
+  assert.is(runCli(['validate'], { cwd: dir }).status, 0);
+  assert.is(runCli(['build'], { cwd: dir }).status, 0);
+});
+
+test('cli: init refuses to overwrite deploy.yaml without --force', () => {
+  const dir = projectDir();
+  writeFileSync(join(dir, 'deploy.yaml'), 'mine\n');
+  const r = runCli(['init'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /already exists; nothing written/);
+  assert.is(readFileSync(join(dir, 'deploy.yaml'), 'utf8'), 'mine\n');
+  assert.is(runCli(['init', '--force'], { cwd: dir }).status, 0);
+  assert.match(readFileSync(join(dir, 'deploy.yaml'), 'utf8'), /^version: 1$/m);
+});
+
+test('cli: init imports Procfile + app.json; the rebuilt Procfile has the same process lines', () => {
+  const dir = projectDir('heroku');
+  const original = readFileSync(join(dir, 'Procfile'), 'utf8');
+  const r = runCli(['init'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /not carried over/);
+  assert.match(r.stderr, /app\.json addon papertrail/);
+  const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
+  assert.match(text, /# Not carried over[\s\S]*#   - app\.json addon papertrail/);
+  const spec = parse(text);
+  assert.is(spec.name, 'shop-front');
+  assert.equal(spec.processes.web, { instances: 2, size: 'small', command: 'gunicorn shop.wsgi --log-file - --workers 3' });
+  assert.is(spec.release.command, 'python manage.py migrate --noinput && python manage.py createcachetable');
+  assert.equal(spec.env.STRIPE_SECRET_KEY, { secret: true, description: 'Stripe key' });
+  assert.equal(spec.env.WEBHOOK_SALT, { generate: 'secret' });
+  assert.equal(spec.env.API_TOKEN, { secret: true }, 'a secret-looking value is never copied');
+  assert.not.match(text, /abc123/);
+  assert.is(spec.env.SECRET_KEY, undefined);
+  assert.ok(spec.cache);
+  assert.is(spec.targets.heroku.postgres_plan, 'essential-0');
+  // the old Procfile is not deployspec's: build leaves it alone until --force
+  assert.is(runCli(['build', '--target', 'heroku'], { cwd: dir }).status, 1);
+  assert.is(readFileSync(join(dir, 'Procfile'), 'utf8'), original);
+  assert.is(runCli(['build', '--target', 'heroku', '--force'], { cwd: dir }).status, 0);
+  assert.equal(procLines(readFileSync(join(dir, 'Procfile'), 'utf8')), procLines(original));
+});
+
+test('cli: init imports .do/app.yaml (service, worker, pre-deploy job, env, database, domains, github)', () => {
+  const dir = projectDir('do');
+  const r = runCli(['init'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
+  const spec = parse(text);
+  assert.is(spec.name, 'shop-do');
+  assert.equal(spec.processes.web, { command: 'gunicorn --worker-tmp-dir /dev/shm shop.wsgi', instances: 2, health_check: '/healthz' });
+  assert.is(spec.processes.queue.command, 'python manage.py rqworker');
+  assert.is(spec.release.command, 'python manage.py migrate --noinput');
+  assert.equal(spec.database, { version: '16' });
+  assert.equal(spec.hosts, ['shop.example.com', 'www.shop.example.com']);
+  assert.equal(spec.env.MAIL_PASSWORD, { secret: true });
+  assert.not.match(text, /EV\[1:abc\]/);
+  assert.equal(spec.targets.digitalocean, { region: 'fra', github: { repo: 'acme/shop', branch: 'main', deploy_on_push: true } });
+  assert.match(text, /#   - \.do\/app\.yaml alerts/);
+  assert.is(runCli(['validate'], { cwd: dir }).status, 0);
+  const build = runCli(['build', '--target', 'digitalocean', '--force'], { cwd: dir });
+  assert.is(build.status, 0, build.stderr);
+  const app = parse(readFileSync(join(dir, '.do/app.yaml'), 'utf8'));
+  assert.is(app.services[0].run_command.includes('gunicorn --worker-tmp-dir /dev/shm shop.wsgi'), true);
+});
+
+test('cli: init without a Django project explains what to pass; --project works', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-init-empty-'));
+  const r = runCli(['init'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /no Django project found.*--project/);
+  assert.not.ok(existsSync(join(dir, 'deploy.yaml')));
+  const ok = runCli(['init', '--project', 'mysite', '--name', 'My Site'], { cwd: dir });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.equal(parse(readFileSync(join(dir, 'deploy.yaml'), 'utf8')), { version: 1, name: 'my-site', django: { project: 'mysite' } });
+});
+
+test('cli: init on examples/07-django-project (when present) validates', () => {
+  const ex = join(ROOT, 'examples/07-django-project');
+  if (!existsSync(join(ex, 'manage.py'))) return; // the example project is optional here
+  const r = runCli(['init', ex, '--stdout']);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(analyze('deploy.yaml', r.stdout).diagnostics.filter((x) => x.severity === 'error'), []);
+});
+
+test.run();
