@@ -2,10 +2,12 @@
 import type { Target, TargetName } from '../src/target.js';
 import { heroku } from './heroku/heroku.js';
 import { digitalocean } from './digitalocean/digitalocean.js';
+import { django } from './django/django.js';
 
 export const TARGETS: Partial<Record<TargetName, Target>> = {
   heroku,
   digitalocean,
+  django,
 };
 
 export function listTargets(): Target[] {
