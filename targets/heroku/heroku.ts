@@ -83,7 +83,8 @@ function emit(model: DeployModel, ctx: EmitContext): EmitResult {
     { path: 'app.json', contents: JSON.stringify(app, null, 2) + '\n' },
   ];
   // "Specifying a Python Version": `.python-version` is current; runtime.txt is deprecated but still read first.
-  // The major form (`3.12`, `python-3.12`) gets security patches; both files hold just the version, no comments.
+  // The major form (`3.12`, `python-3.12`) gets security patches; runtime.txt accepts it since the classic buildpack
+  // added .python-version (heroku-buildpack-python#1664). Both files hold just the version, no comments.
   if (h.runtimeFile === 'runtime.txt') {
     files.push({ path: 'runtime.txt', contents: `python-${model.runtime.python}\n` });
     findings.push({ severity: 'info', code: 'heroku/runtime-txt', message: 'runtime.txt is deprecated by the Heroku Python buildpack', hint: 'Use `runtime_file: python-version` (the default) to write .python-version instead.', path: [...h.specPath, 'runtime_file'] });
