@@ -1,0 +1,145 @@
+/** The Django settings target: goldens, Python validity of every literal, findings, and the checked-in example. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { analyzeText, compileText, ROOT, yaml } from './helpers/spec.js';
+import { assertGolden, exampleText } from './helpers/paas.js';
+import { TARGETS, listTargets } from '../targets/index.js';
+import { pyLiteral } from '../targets/django/python.js';
+import type { PyValue } from '../targets/django/python.js';
+
+const django = TARGETS.django!;
+const EXAMPLES = readdirSync(`${ROOT}examples`).filter((d) => /^\d\d-/.test(d)).sort();
+
+/** Runs python3 with a script on stdin-free argv and returns parsed JSON from stdout. */
+function python(script: string, input: string): unknown {
+  const r = spawnSync('python3', ['-c', script], { input, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** Parses each module with ast and literal_evals every module-level SPEC_* assignment. */
+const SPEC_VALUES = `
+import ast, json, sys
+out = []
+for src in json.load(sys.stdin):
+    tree = ast.parse(src)
+    values = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.startswith("SPEC_"):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    out.append(values)
+print(json.dumps(out))
+`;
+
+function moduleOf(result: ReturnType<typeof compileText>): string {
+  const file = result.files.find((f) => f.path.endsWith('.py'));
+  assert.ok(file, 'a settings module is emitted');
+  return file!.contents;
+}
+
+for (const ex of EXAMPLES) {
+  test(`${ex}: django target builds without errors and matches golden`, () => {
+    const result = compileText(exampleText(ex), { targets: [django] });
+    assert.equal(result.diagnostics.filter((d) => d.severity === 'error'), []);
+    assertGolden(ex, 'django', result);
+  });
+}
+
+test('every example module is valid Python whose SPEC_* literals hold the model values', () => {
+  const results = EXAMPLES.map((ex) => compileText(exampleText(ex), { targets: [django] }));
+  const values = python(SPEC_VALUES, JSON.stringify(results.map(moduleOf))) as Record<string, unknown>[];
+  results.forEach((r, i) => {
+    const m = r.model!;
+    const v = values[i]!;
+    assert.equal(v.SPEC_HOSTS, m.hosts.map((h) => (h.wildcard ? '.' : '') + h.name), EXAMPLES[i]);
+    assert.is(v.SPEC_HEALTH_CHECK_PATH, m.processes[0]!.healthCheck);
+    assert.is(v.SPEC_STATIC_ROOT, m.static.root);
+    assert.equal(v.SPEC_STATICFILES_DIRS, m.static.dirs);
+    assert.is(v.SPEC_DATABASE_ENV, m.database ? m.database.env : undefined);
+  });
+});
+
+test('pyLiteral: any value round-trips through ast.literal_eval and stays printable ASCII', () => {
+  const anyString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), fc.constantFrom('\u2028', '\0', '\\', '"', "'''", '\ud83d', 'a\r\nb'));
+  const value: fc.Arbitrary<PyValue> = fc.letrec<{ v: PyValue }>((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, anyString, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(anyString, tie('v'), { maxKeys: 3 })),
+  })).v;
+  const samples = fc.sample(value, { numRuns: 400, seed: 7 });
+  const literals = samples.map(pyLiteral);
+  for (const l of literals) assert.ok(/^[\x20-\x7e]*$/.test(l), `not printable ASCII: ${l}`);
+  const back = python('import ast, json, sys\nprint(json.dumps([ast.literal_eval(s) for s in json.load(sys.stdin)]))', JSON.stringify(literals)) as PyValue[];
+  // Through JSON so dictionaries without a prototype (fast-check makes those) compare as plain objects.
+  samples.forEach((s, i) => assert.equal(back[i], JSON.parse(JSON.stringify(s)), `literal ${literals[i]}`));
+});
+
+test('pyLiteral: spec strings with quotes, U+2028, non-BMP and backslash-free paths reach Python intact', () => {
+  const seg = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).filter((s) => !/[\u0000-\u001f\\/]/.test(s) && s !== '.' && s !== '..');
+  const roots = fc.sample(fc.array(seg, { minLength: 1, maxLength: 3 }).map((a) => a.join('/')), { numRuns: 60, seed: 11 });
+  const results = roots.map((root) => compileText(`version: 1\nname: app\ndjango:\n  project: app\nstatic:\n  root: ${JSON.stringify(root)}\n`, { targets: [django] }));
+  const ok = results.filter((r) => r.model && r.files.length);
+  assert.ok(ok.length > 30, `most generated roots are valid specs (${ok.length})`);
+  const values = python(SPEC_VALUES, JSON.stringify(ok.map(moduleOf))) as Record<string, unknown>[];
+  ok.forEach((r, i) => assert.is(values[i]!.SPEC_STATIC_ROOT, r.model!.static.root));
+});
+
+test('the info finding names the one line to add; a module outside the project is flagged', () => {
+  const ok = compileText('version: 1\nname: app\ndjango:\n  project: shop\n  settings: shop.settings.prod\n', { targets: [django] });
+  const info = ok.diagnostics.find((d) => d.code === 'django/settings-import');
+  assert.is(info?.severity, 'info');
+  assert.match(info!.message, 'end of shop.settings.prod: from shop.deploy_settings import configure; configure(globals())');
+  assert.ok(ok.files.some((f) => f.path === 'requirements-deploy.txt'));
+
+  const odd = compileText(yaml`
+    version: 1
+    name: app
+    django:
+      project: shop
+      root: backend
+    targets:
+      django:
+        path: config/deploy-settings.py
+  `, { targets: [django] });
+  assert.ok(odd.diagnostics.some((d) => d.code === 'django/module-not-importable' && d.severity === 'warning'));
+  const notPy = compileText('version: 1\nname: app\ndjango:\n  project: shop\ntargets:\n  django:\n    path: shop/settings.txt\n', { targets: [django] });
+  assert.ok(notPy.diagnostics.some((d) => d.code === 'django/module-path' && d.severity === 'error'));
+  assert.equal(notPy.files, []);
+});
+
+test('insecure options are warnings at their keys; requirements follow the features', () => {
+  const r = compileText(yaml`
+    version: 1
+    name: app
+    django:
+      project: shop
+    cache: {}
+    media:
+      storage: s3
+      s3:
+        bucket: shop-media
+    monitoring:
+      sentry: {}
+    targets:
+      django:
+        ssl_redirect: false
+        hsts_seconds: 0
+  `, { targets: [django] });
+  assert.equal(r.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.code).sort(), ['django/no-hsts', 'django/no-ssl-redirect']);
+  const req = r.files.find((f) => f.path === 'requirements-deploy.txt')!.contents;
+  for (const p of ['gunicorn', 'whitenoise', 'redis', 'django-storages[s3]', 'sentry-sdk']) assert.ok(req.includes(`\n${p}>=`), p);
+  assert.not.ok(req.includes('dj-database-url'), 'no database, no dj-database-url');
+  assert.ok(analyzeText('version: 1\nname: app\ndjango:\n  project: shop\n').model);
+});
+
+test('examples/07-django-project: checked-in generated files are what build writes today', () => {
+  const ex = '07-django-project';
+  const result = compileText(exampleText(ex), { targets: listTargets() });
+  assert.ok(result.files.length, 'builds');
+  for (const f of result.files) {
+    assert.fixture(readFileSync(`${ROOT}examples/${ex}/${f.path}`, 'utf8'), f.contents, `${f.path} is stale: run node bin/deployspec.js build examples/${ex} --target all`);
+  }
+});
+
+test.run();
