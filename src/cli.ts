@@ -12,6 +12,7 @@ import type { Colors } from './format.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
 import { schema } from './spec/schema-walk.js';
 import { TARGET_NAMES } from './target.js';
+import type { TargetName } from './target.js';
 import { UsageError } from './commands/io.js';
 import type { Io } from './commands/io.js';
 
@@ -86,9 +87,7 @@ async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions
   const names = parseTargets(opts.target);
   const input = loadInput(io, file);
   const [{ compile }, { TARGETS }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('../targets/index.js'), import('./io/read.js')]);
-  const targets = names.map((n) => TARGETS[n as keyof typeof TARGETS]).filter((t) => t !== undefined);
-  const missing = names.filter((n) => !TARGETS[n as keyof typeof TARGETS]);
-  if (missing.length && !names.length) throw new UsageError(`no target to build`);
+  const targets = names.map((n) => TARGETS[n as TargetName]);
   const loadedTemplates = await loadTemplates(input.dir, io.cwd);
   const { templates } = loadedTemplates;
   const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, templates });

@@ -1,15 +1,12 @@
 /** The target registry: one entry per folder under targets/, in the order `--target all` builds them. */
 import type { Target, TargetName } from '../src/target.js';
-import { heroku } from './heroku/heroku.js';
 import { digitalocean } from './digitalocean/digitalocean.js';
 import { django } from './django/django.js';
+import { docker } from './docker/docker.js';
+import { heroku } from './heroku/heroku.js';
 
-export const TARGETS: Partial<Record<TargetName, Target>> = {
-  heroku,
-  digitalocean,
-  django,
-};
+export const TARGETS: Readonly<Record<TargetName, Target>> = { heroku, digitalocean, docker, django };
 
 export function listTargets(): Target[] {
-  return Object.values(TARGETS).filter((t): t is Target => t !== undefined);
+  return Object.values(TARGETS);
 }
