@@ -97,7 +97,9 @@ async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions
   const text = new TextDecoder().decode(input.bytes);
   const sources = new Map([[input.display, text]]);
   const failed = hasErrors(result.diagnostics) || (!!opts.strict && result.diagnostics.some((d) => d.severity === 'warning'));
-  const code = report(io, result.diagnostics, sources, format, !!opts.strict);
+  // A check in CI or a pre-commit hook should be quiet when all is well: notes are for builds.
+  const shown = opts.check || diffOnly ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
+  const code = report(io, shown, sources, format, !!opts.strict);
   if (failed) {
     if (format === 'text') io.err('nothing written\n');
     return code;

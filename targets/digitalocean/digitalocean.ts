@@ -122,7 +122,10 @@ function emit(model: DeployModel): EmitResult {
       c.instance_count = p.instances;
       c.instance_size_slug = sized(p.name, p.size, p.instances, p.path);
       if (p.healthCheck) c.health_check = { http_path: p.healthCheck };
-      c.envs = withExtra(envs, [{ key: 'PORT', scope: 'RUN_TIME', value: String(HTTP_PORT) }, ...buildEnv]);
+      // Bindable app-wide variable ("How to Use Bindable Variables"): App Platform sets nothing by default that tells
+      // the app its own domain; the Django settings use APP_DOMAIN for ALLOWED_HOSTS and platform detection.
+      const appDomain: EnvEntry = { key: 'APP_DOMAIN', scope: 'RUN_TIME', value: '${APP_DOMAIN}' };
+      c.envs = withExtra(envs, [{ key: 'PORT', scope: 'RUN_TIME', value: String(HTTP_PORT) }, appDomain, ...buildEnv]);
       services.push(c);
     } else {
       c.run_command = command(fromRoot(lay.django, p.command), p.path);
