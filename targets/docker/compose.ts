@@ -48,6 +48,10 @@ export function composeFile(model: DeployModel): { contents: string; findings: F
     else if (v.kind === 'reference' && v.ref === 'cache.url' && cache) environment[v.name] = cache.url;
     else if (v.kind === 'secret' || v.kind === 'generated') fromEnvFile.push(v.name);
   }
+  // Local parity runs over plain HTTP on 127.0.0.1: the generated Django settings would otherwise redirect to
+  // HTTPS and refuse the local host. Both are their documented overrides; a spec value of the same name wins.
+  const local: Obj = { DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: '0' };
+  for (const [k, v] of Object.entries(local)) if (!(k in environment) && !model.env.some((e) => e.name === k)) environment[k] = v;
 
   // Every app service waits for its backing services; web and workers also wait for the release step.
   const backing: Obj = {};
