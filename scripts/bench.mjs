@@ -11,7 +11,7 @@ const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : Number(process.env.BENCH_RUNS ?? 15);
 const example = join(root, 'examples/06-docker-sentry/deploy.yaml');
 const cli = join(root, 'bin/deployspec.js');
-if (!existsSync(join(root, 'dist/cli.js'))) {
+if (!existsSync(join(root, 'dist/cli.cjs'))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(1);
 }

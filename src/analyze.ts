@@ -81,9 +81,10 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
   for (const name of [null, ...environments]) {
     const view = applyEnvironment(data, name);
     const loc = createLocator(loaded, name);
+    // No second schema pass for an environment: each overlay was validated in place against the same
+    // definitions, and merging valid mappings into valid mappings cannot remove a required key.
     const found: Diagnostic[] = [];
-    if (name !== null) found.push(...validateSchema(view, loc));
-    if (!hasErrors(found)) {
+    {
       found.push(...checkRules(view as unknown as DeploySpec).map((f) => placeFinding(f, loc)));
       found.push(...retypedValues(view as unknown as DeploySpec, loc).map((f) => placeFinding(f, loc)));
     }

@@ -1,5 +1,6 @@
 /** The deployspec command line. The only module that prints, reads or writes files, or sets the exit code. */
 
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cac from 'cac';
 import pc from 'picocolors';
@@ -10,7 +11,6 @@ import { hasErrors } from './diagnostics.js';
 import { formatJson, formatText, NO_COLORS, summary } from './format.js';
 import type { Colors } from './format.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
-import { schema } from './spec/schema-walk.js';
 import { TARGET_NAMES } from './target.js';
 import type { TargetName } from './target.js';
 import { UsageError } from './commands/io.js';
@@ -67,10 +67,9 @@ function parseTargets(value: unknown): string[] {
 async function validateCommand(io: Io, file: string | undefined, opts: CommonOptions): Promise<number> {
   const format = checkFormat(opts.format);
   const input = loadInput(io, file);
-  const { diagnostics, environments } = analyze(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir) });
+  const { diagnostics, environments, loaded } = analyze(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir) });
   const envNote = environments.length ? ` (environments: ${environments.join(', ')})` : '';
-  const text = new TextDecoder().decode(input.bytes);
-  return report(io, diagnostics, new Map([[input.display, text]]), format, !!opts.strict, `${input.display}: valid${envNote}`);
+  return report(io, diagnostics, new Map([[input.display, loaded.text]]), format, !!opts.strict, `${input.display}: valid${envNote}`);
 }
 
 interface BuildOptions extends CommonOptions {
@@ -90,12 +89,13 @@ async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions
   const targets = names.map((n) => TARGETS[n as TargetName]);
   const loadedTemplates = await loadTemplates(input.dir, io.cwd);
   const { templates } = loadedTemplates;
-  const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, templates });
+  // The template compiler is only loaded when the project overrides a built-in template.
+  const compileTemplate = loadedTemplates.overridden.length ? (await import('handlebars')).default.compile : undefined;
+  const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, templates, compileTemplate });
   // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
   result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
   if (hasErrors(result.diagnostics)) result.files = [];
-  const text = new TextDecoder().decode(input.bytes);
-  const sources = new Map([[input.display, text]]);
+  const sources = new Map([[input.display, result.loaded.text]]);
   const failed = hasErrors(result.diagnostics) || (!!opts.strict && result.diagnostics.some((d) => d.severity === 'warning'));
   // A check in CI or a pre-commit hook should be quiet when all is well: notes are for builds.
   const shown = opts.check || diffOnly ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
@@ -168,9 +168,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('schema', 'Print the JSON Schema of deploy.yaml')
     .option('--out <file>', 'Write it to a file instead')
     .action(async (opts: { out?: string }) => {
-      const text = JSON.stringify(schema, null, 2) + '\n';
+      // The published file itself, shipped in the package beside dist/ (and beside src/ in a checkout).
+      const text = readFileSync(new URL('../schema/deploy.schema.json', import.meta.url), 'utf8');
       if (opts.out) {
-        const { writeFileSync } = await import('node:fs');
         writeFileSync(resolve(io.cwd, opts.out), text);
       } else io.out(text);
     });
@@ -200,10 +200,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return exit;
 }
 
-const isMain = process.argv[1] !== undefined && /deployspec(\.js)?$|cli\.(js|ts)$/.test(process.argv[1]);
-if (isMain) {
+/** Runs the CLI on this process's arguments and streams; settles the exit code, never throws. */
+export function run(): Promise<void> {
   const io: Io = { cwd: process.cwd(), out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), colors: colorsFor(process.stderr) };
-  main(process.argv.slice(2), io).then(
+  return main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },

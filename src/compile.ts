@@ -5,7 +5,7 @@ import { hasErrors, show, sortDiagnostics } from './diagnostics.js';
 import type { DeployModel } from './model/model.js';
 import { joinPath } from './model/normalize.js';
 import { createRenderer } from './render.js';
-import type { TemplateSources } from './render.js';
+import type { TemplateCompiler, TemplateSources } from './render.js';
 import type { Finding } from './spec/finding.js';
 import { createLocator } from './spec/locate.js';
 import type { Capabilities, OutputFile, Target, TargetName } from './target.js';
@@ -14,6 +14,8 @@ export interface CompileOptions extends AnalyzeOptions {
   targets: readonly Target[];
   /** Template sources by `<target>/<file>`; user overrides replace built-ins. */
   templates: TemplateSources;
+  /** Needed only when `templates` holds overrides of the built-ins. */
+  compileTemplate?: TemplateCompiler;
 }
 
 export interface CompileResult extends Analysis {
@@ -43,7 +45,7 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
   if (!analysis.model) return { ...analysis, files: [] };
   const model = analysis.model;
   const loc = createLocator(analysis.loaded, opts.env ?? null);
-  const render = createRenderer(opts.templates);
+  const render = createRenderer(opts.templates, opts.compileTemplate);
   const diagnostics = [...analysis.diagnostics];
   const files: OutputFile[] = [];
   const owner = new Map<string, TargetName>();

@@ -84,7 +84,11 @@ test('envs: plain values, secrets and generated secrets without value, scopes, d
       TOKEN:
         secret: true
   `);
-  const web = specOf(r).services[0];
+  // The spec's variables live at app level, for every component; the web service adds only its own.
+  const app = specOf(r);
+  const web = app;
+  assert.equal((app.services[0].envs as Json[]).map((e) => e.key), ['APP_DOMAIN', 'PORT']);
+  assert.not.ok('envs' in app.jobs[0], 'the release job inherits the app-level variables');
   assert.equal(env(web, 'PLAIN'), { key: 'PLAIN', scope: 'RUN_TIME', value: 'hello' });
   assert.equal(env(web, 'BUILD_ONLY'), { key: 'BUILD_ONLY', scope: 'BUILD_TIME', value: 'x' });
   assert.equal(env(web, 'BOTH'), { key: 'BOTH', scope: 'RUN_AND_BUILD_TIME', value: 'y' });
@@ -113,7 +117,7 @@ test('production database needs a cluster: error with hint, then cluster_name', 
 test('cache: no dev Redis on App Platform, the URL becomes a secret with a warning', () => {
   const r = build(MINIMAL + 'cache: {}\n');
   const spec = specOf(r);
-  assert.equal(env(spec.services[0], 'REDIS_URL'), { key: 'REDIS_URL', scope: 'RUN_TIME', type: 'SECRET' });
+  assert.equal(env(spec, 'REDIS_URL'), { key: 'REDIS_URL', scope: 'RUN_TIME', type: 'SECRET' });
   assert.not.ok(spec.databases);
   assert.ok(brief(r).some((l) => l.startsWith('5:1 warning digitalocean/cache')), brief(r).join('\n'));
 });
@@ -226,7 +230,7 @@ test('property: any env value round-trips unchanged through app.yaml', () => {
     fc.property(value, (v) => {
       const r = build(stringify({ version: 1, name: 'mysite', django: { project: 'mysite' }, env: { SOME_SETTING: { value: v } } }));
       const spec = specOf(r);
-      return spec !== null && env(spec.services[0], 'SOME_SETTING')?.value === v && doSchemaErrors(spec).length === 0;
+      return spec !== null && env(spec, 'SOME_SETTING')?.value === v && doSchemaErrors(spec).length === 0;
     }),
     { seed: 20261124, numRuns: 100 },
   );

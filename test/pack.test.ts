@@ -13,9 +13,9 @@ test('the packed tarball holds the CLI, the schema and the templates, and instal
   const json = execFileSync(npm, ['pack', '--json', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const [info] = JSON.parse(json) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path);
-  for (const must of ['bin/deployspec.js', 'dist/cli.js', 'dist/index.js', 'schema/deploy.schema.json', 'README.md', 'package.json']) assert.ok(files.includes(must), must);
+  for (const must of ['bin/deployspec.js', 'dist/cli.cjs', 'dist/index.js', 'schema/deploy.schema.json', 'README.md', 'package.json']) assert.ok(files.includes(must), must);
   assert.ok(files.some((f) => /^targets\/[a-z]+\/.+\.hbs$/.test(f)) || !files.some((f) => f.startsWith('targets/')), 'templates ship when targets have them');
-  assert.not.ok(files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'no sources or tests in the package');
+  assert.not.ok(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/.cache')), 'no sources, tests or local caches in the package');
 
   const app = mkdtempSync(join(tmpdir(), 'deployspec-app-'));
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));

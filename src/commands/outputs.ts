@@ -2,6 +2,7 @@
  * The part of `build` after compiling: compare the generated files with the output folder, then check, show or
  * write them. Nothing here decides file contents; it only protects the user's files and reports.
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { displayPath } from '../io/read.js';
 import type { BuildPlan, PlanItem } from '../io/plan.js';
@@ -92,7 +93,6 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
     io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
     return 1;
   }
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(outDir, { recursive: true });
   const result = applyChanges(outDir, { writes: plan.writes, deletes: plan.deletes });
   if (opts.text) {

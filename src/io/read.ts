@@ -4,7 +4,6 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { closest } from '../diagnostics.js';
 import type { ProjectFacts } from '../model/normalize.js';
-import { BUILTIN_TEMPLATES } from '../generated/templates.js';
 
 export const SPEC_NAMES = ['deploy.yaml', 'deploy.yml'] as const;
 
@@ -68,6 +67,8 @@ function inside(root: string, p: string): boolean {
  * otherwise it becomes a diagnostic naming the override file.
  */
 export async function loadTemplates(projectDir: string, cwd: string = projectDir): Promise<LoadedTemplates> {
+  // Built-in templates are only needed by build: load them here, not at startup.
+  const { BUILTIN_TEMPLATES } = await import('../generated/templates.js');
   const templates: Record<string, string> = { ...BUILTIN_TEMPLATES };
   const overridden: string[] = [];
   const diagnostics: Diagnostic[] = [];

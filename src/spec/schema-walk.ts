@@ -1,5 +1,8 @@
-/** Finds the schema that governs a data path, for messages and hints. */
-import schemaJson from '../../schema/deploy.schema.json' with { type: 'json' };
+/**
+ * Finds the schema that governs a data path, for messages and hints. It reads a reduced copy of
+ * schema/deploy.schema.json (structure and first sentences, made by `npm run gen`) that loads quickly.
+ */
+import schemaJson from '../generated/schema-messages.json' with { type: 'json' };
 
 export type JsonSchema = {
   $ref?: string;

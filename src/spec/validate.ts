@@ -166,9 +166,9 @@ function toDiagnostic(loc: Locator, data: unknown, e: ErrorObject): Diagnostic {
     }
     case 'minItems':
     case 'maxItems':
-      return base('schema/length', `${where(path)} ${e.message}`, 'Change the number of entries.', path);
+      return base('schema/length', `${where(path)} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${e.params.limit} entries`, 'Change the number of entries.', path);
     default:
-      return base(`schema/${e.keyword}`, `${where(path)} ${e.message ?? 'is not valid'}`, schema?.description ? firstSentence(schema.description) : 'See the schema for the accepted values.', path);
+      return base(`schema/${e.keyword}`, `${where(path)} is not valid (${e.keyword})`, schema?.description ? firstSentence(schema.description) : 'See the schema for the accepted values.', path);
   }
 }
 

@@ -87,7 +87,10 @@ function emit(model: DeployModel): EmitResult {
     spec.domains = model.hosts.map((h) => ({ domain: h.name, type: h.primary ? 'PRIMARY' : 'ALIAS', ...(h.wildcard ? { wildcard: true } : {}) }));
   }
 
+  // App-level envs reach every component ("How to Use Environment Variables": app-level variables are available to
+  // all components, each with its scope); components carry only what is theirs. The spec stays linear in size.
   const envs = envList(model, findings);
+  if (envs.length) spec.envs = envs;
   const base = (name: string): Json => ({
     name,
     ...(d.github ? { github: { repo: d.github.repo, branch: d.github.branch, deploy_on_push: d.github.deployOnPush } } : {}),
@@ -125,13 +128,12 @@ function emit(model: DeployModel): EmitResult {
       // Bindable app-wide variable ("How to Use Bindable Variables"): App Platform sets nothing by default that tells
       // the app its own domain; the Django settings use APP_DOMAIN for ALLOWED_HOSTS and platform detection.
       const appDomain: EnvEntry = { key: 'APP_DOMAIN', scope: 'RUN_TIME', value: '${APP_DOMAIN}' };
-      c.envs = withExtra(envs, [{ key: 'PORT', scope: 'RUN_TIME', value: String(HTTP_PORT) }, appDomain, ...buildEnv]);
+      c.envs = extraEnvs(envs, [{ key: 'PORT', scope: 'RUN_TIME', value: String(HTTP_PORT) }, appDomain, ...buildEnv]);
       services.push(c);
     } else {
       c.run_command = command(fromRoot(lay.django, p.command), p.path);
       c.instance_count = p.instances;
       c.instance_size_slug = sized(p.name, p.size, p.instances, p.path);
-      c.envs = envs;
       workers.push(c);
     }
   }
@@ -143,7 +145,8 @@ function emit(model: DeployModel): EmitResult {
     const s = base('static');
     s.build_command = [clientBuild, collect].filter(Boolean).join(' && ');
     s.output_dir = joinPath(lay.django, model.static.root);
-    s.envs = withExtra(envs.filter((e) => e.scope !== 'RUN_TIME'), [{ key: 'DISABLE_COLLECTSTATIC', scope: 'BUILD_TIME', value: '1' }]);
+    const own = extraEnvs(envs, [{ key: 'DISABLE_COLLECTSTATIC', scope: 'BUILD_TIME', value: '1' }]);
+    if (own.length) s.envs = own;
     spec.static_sites = [s];
   }
   if (workers.length) spec.workers = workers;
@@ -154,7 +157,6 @@ function emit(model: DeployModel): EmitResult {
     j.kind = 'PRE_DEPLOY';
     j.run_command = command(fromRoot(lay.django, model.release.command), model.release.path);
     j.instance_size_slug = SIZE.tiny;
-    j.envs = envs;
     spec.jobs = [j];
   }
 
@@ -206,9 +208,10 @@ interface EnvEntry {
   value?: string;
 }
 
-function withExtra(envs: EnvEntry[], extra: EnvEntry[]): EnvEntry[] {
-  const names = new Set(envs.map((e) => e.key));
-  return [...envs, ...extra.filter((e) => !names.has(e.key))].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/** A component's own variables, except those the spec already sets at app level (the spec's value wins). */
+function extraEnvs(appLevel: EnvEntry[], extra: EnvEntry[]): EnvEntry[] {
+  const names = new Set(appLevel.map((e) => e.key));
+  return extra.filter((e) => !names.has(e.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** "How to Use Bindable Variables": `${<database component>.DATABASE_URL}` is the connection string. */
