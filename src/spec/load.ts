@@ -146,7 +146,8 @@ export function loadSpec(file: string, input: string | Uint8Array): LoadedSpec {
 
   const docs = parseAllDocuments(text, {
     lineCounter,
-    uniqueKeys: true,
+    // Checked below with a set per mapping: the parser's own check compares every pair of keys (quadratic).
+    uniqueKeys: false,
     prettyErrors: false,
     strict: true,
     version: '1.2',
@@ -184,6 +185,21 @@ export function loadSpec(file: string, input: string | Uint8Array): LoadedSpec {
       const tag = (node as { tag?: string }).tag;
       if (tag && !isStandardTag(tag)) {
         diagnostics.push(diag(file, lineCounter, 'load/tag', `YAML tag ${tag} is not allowed`, 'Remove the tag; deploy.yaml holds only plain strings, numbers, booleans, lists and mappings.', tagOffset(text, node)));
+      }
+    },
+    Map(_key, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = pair.key as Node | null;
+        if (!isScalar(k) || k.value === null) continue;
+        const name = String(k.value);
+        const first = seen.get(name);
+        const at = k.range?.[0] ?? 0;
+        if (first === undefined) seen.set(name, at);
+        else {
+          const line = lineCounter.linePos(first).line;
+          diagnostics.push(diag(file, lineCounter, 'yaml/duplicate-key', `duplicate key ${JSON.stringify(name).slice(0, 60)} (first on line ${line})`, YAML_HINTS.DUPLICATE_KEY!, at, k.range?.[1]));
+        }
       }
     },
     Pair(_key, pair) {
