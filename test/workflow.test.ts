@@ -221,7 +221,8 @@ test('cli: a ../ output path is refused with a positioned diagnostic and nothing
   const before = snapshot(dir);
   const r = runCli(['build', '--target', 'django'], { cwd: dir });
   assert.is(r.status, 1);
-  assert.match(r.stderr, /deploy\.yaml:7:11: error: .*leaves the project folder/);
+  assert.match(r.stderr, /deploy\.yaml:7:11: error: targets\.django\.path "\.\.\/x\.py" is not valid/);
+  assert.match(r.stderr, /hint: Write a path inside the project/);
   assert.equal(snapshot(dir), before);
   assert.not.ok(existsSync(join(dir, '..', 'x.py')));
 });

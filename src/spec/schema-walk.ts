@@ -28,11 +28,25 @@ function resolve(s: JsonSchema | undefined): JsonSchema | undefined {
     const pointer = cur.$ref.replace(/^#\/?/, '').split('/').filter(Boolean);
     let target: unknown = schema;
     for (const p of pointer) target = (target as Record<string, unknown>)[p.replace(/~1/g, '/').replace(/~0/g, '~')];
-    // Sibling keywords of $ref (description, default) win over the target's.
+    // Sibling keywords of $ref (description, default) win over the target's; both patterns apply, so each keeps
+    // its own message.
     const { $ref: _ref, ...siblings } = cur;
-    cur = { ...(target as JsonSchema), ...siblings };
+    const t = target as JsonSchema;
+    const patternMessages = { ...messagesOf(t), ...messagesOf(siblings) };
+    cur = { ...t, ...siblings, patternMessages };
   }
   return cur;
+}
+
+function messagesOf(s: JsonSchema): Record<string, string> {
+  const own = s.pattern && s.patternErrorMessage ? { [s.pattern]: s.patternErrorMessage } : {};
+  return { ...((s.patternMessages as Record<string, string> | undefined) ?? {}), ...own };
+}
+
+/** The message for a failed `pattern` at `path`: the one written beside that pattern. */
+export function patternMessage(path: readonly (string | number)[], pattern: string): string | undefined {
+  const s = schemaAt(path);
+  return (s?.patternMessages as Record<string, string> | undefined)?.[pattern] ?? s?.patternErrorMessage;
 }
 
 function objectBranch(s: JsonSchema | undefined): JsonSchema | undefined {

@@ -4,7 +4,7 @@ import validateSpecData from '../generated/validate-spec.js';
 import { closest, formatPath, show } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Locator } from './locate.js';
-import { allowedKeys, propertyNameSchema, schemaAt } from './schema-walk.js';
+import { allowedKeys, patternMessage, propertyNameSchema, schemaAt } from './schema-walk.js';
 
 type Path = (string | number)[];
 
@@ -146,7 +146,7 @@ function toDiagnostic(loc: Locator, data: unknown, e: ErrorObject): Diagnostic {
       return base('schema/enum', `${where(path)} is ${show(value)}; expected one of: ${list}`, guess ? `Did you mean ${show(guess)}?` : `Use one of: ${list}.`, path);
     }
     case 'pattern':
-      return base('schema/pattern', `${where(path)} ${show(value)} is not valid`, schema?.patternErrorMessage ?? (schema?.description ? firstSentence(schema.description) : `It must match ${e.params.pattern}.`), path);
+      return base('schema/pattern', `${where(path)} ${show(value)} is not valid`, patternMessage(path, e.params.pattern as string) ?? (schema?.description ? firstSentence(schema.description) : `It must match ${e.params.pattern}.`), path);
     case 'format':
       return base('schema/format', `${where(path)} ${show(value)} is not a valid ${e.params.format}`, schema?.description ? firstSentence(schema.description) : `Write a valid ${e.params.format}.`, path);
     case 'minimum':

@@ -111,6 +111,14 @@ function emit(model: DeployModel): EmitResult {
   const workers: Json[] = [];
   for (const p of model.processes) {
     checkName(p.name, p.path, 'component');
+    // The app spec has no stopped component (instance_count minimum 1).
+    if (p.instances === 0) {
+      if (p.kind === 'web') findings.push({ severity: 'error', code: 'digitalocean/instances', message: 'App Platform cannot run the web service with 0 instances', hint: 'Set processes.web.instances to 1 or more (for this environment, in an overlay).', path: [...p.path, 'instances'] });
+      else {
+        findings.push({ severity: 'info', code: 'digitalocean/instances', message: `"${p.name}" has 0 instances, so it is left out of the app spec`, hint: 'App Platform has no stopped components; give it instances to deploy it.', path: [...p.path, 'instances'] });
+        continue;
+      }
+    }
     const c = base(p.name);
     if (p.kind === 'web') {
       const buildEnv: EnvEntry[] = [];

@@ -43,6 +43,12 @@ class Checker {
     if (CONTROL.test(value)) this.error(path, `${what} contains a newline or control character, which cannot be written into a Dockerfile`, 'Remove the line break (join steps with && or move them into a script).');
     return value;
   }
+  /** A shell command placed on a RUN line: a trailing backslash would continue the instruction onto the next line. */
+  run(value: string, path: SpecPath, what: string): string {
+    this.line(value, path, what);
+    if (/\\\s*$/.test(value)) this.error(path, `${what} ends with a backslash, which would join the next Dockerfile line to this RUN instruction`, 'Remove the trailing backslash.');
+    return value;
+  }
   path(value: string, path: SpecPath, what: string): string {
     if (!isSafePath(value)) this.error(path, `${what} ${JSON.stringify(value)} cannot be used in a Dockerfile COPY line`, 'Use letters, digits, `.`, `_`, `-` and `/` only (no spaces, quotes, `..` or wildcards).');
     return value;
@@ -91,7 +97,7 @@ export function dockerfileView(model: DeployModel): { view: DockerfileView; find
   if (client) {
     check.path(client.root, [...client.path, 'root'], 'client.root');
     check.path(client.output, [...client.path, 'output'], 'client.output');
-    clientRun = `${check.line(client.install, [...client.path, 'install'], 'client.install')} && ${check.line(client.build, [...client.path, 'build'], 'client.build')}`;
+    clientRun = `${check.run(client.install, [...client.path, 'install'], 'client.install')} && ${check.run(client.build, [...client.path, 'build'], 'client.build')}`;
   }
 
   const web = model.processes.find((p) => p.kind === 'web');

@@ -1,0 +1,195 @@
+/**
+ * Properties of the whole compiler, per target, on generated specs:
+ * - schema-valid in, platform-valid out: every output validates against the platform's own schema or rules;
+ * - uninjectable: hostile strings round-trip unchanged through JSON, YAML, Procfile, Dockerfile and Python, or the
+ *   spec is rejected with a position; no value adds a line, key, instruction or process;
+ * - secrets never leak: a value written where a secret belongs appears in no output and no diagnostic.
+ * Fixed seed and bounded runs in `npm test`; FUZZ_RUNS raises the count (`npm run fuzz`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { DockerfileParser } from 'dockerfile-ast';
+import { validate as validateDockerfile } from 'dockerfile-utils';
+import fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse, stringify } from 'yaml';
+import type { CompileResult } from '../src/compile.js';
+import { formatJson, formatText } from '../src/format.js';
+import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
+import { repair, schemaSpec } from './helpers/arbitrary.js';
+import { doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
+import { parseProcfile } from './helpers/procfile.js';
+import { compileText, SHARED } from './helpers/spec.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
+
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
+const composeAjv = new Ajv({ allErrors: true, allowUnionTypes: true, strictTypes: false, logger: false });
+addFormats(composeAjv);
+const meta = structuredClone(composeAjv.getSchema('http://json-schema.org/draft-07/schema')!.schema as object) as { $id: string };
+meta.$id = 'https://json-schema.org/draft-07/schema';
+composeAjv.addMetaSchema(meta);
+const validateCompose = composeAjv.compile(JSON.parse(readFileSync(SHARED + 'conformance/schemas/compose-spec.schema.json', 'utf8')));
+
+/** Strings that break naive emitters: quotes, newlines, shell and YAML syntax, template braces, unicode. */
+const HOSTILE = ['"', "'", '\\', '\n', '\r', '\t', '\u2028', '$', '${X}', '$(id)', '`', '#', ': ', '- ', '---', '{{x}}', '}}', '&a', '*a', '!!python/object', '%', ';', '&&', '|', '>', '<', 'é', '😀', '\u0000', ' ', 'yes', 'null', '0x1F', 'ENV X=1', 'FROM scratch', 'web: evil'];
+const hostileText = fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 6 }).map((a) => a.join(''));
+
+const pythonOk = spawnSync('python3', ['-c', 'import ast'], { encoding: 'utf8' }).status === 0;
+const pythonFiles: string[] = [];
+
+function file(r: CompileResult, suffix: string): string | undefined {
+  return r.files.find((f) => f.path === suffix || f.path.endsWith('/' + suffix))?.contents;
+}
+
+/** Checks every output of a successful build with the software or rules that consume it; returns problems. */
+function checkOutputs(r: CompileResult): string[] {
+  const problems: string[] = [];
+  const m = r.model!;
+  const appJson = JSON.parse(file(r, 'app.json')!);
+  problems.push(...herokuSchemaErrors(appJson).map((e) => `app.json: ${e}`));
+  if (appJson.description !== undefined && appJson.description !== m.description) problems.push('app.json description changed');
+  for (const v of m.env) {
+    const entry = appJson.env?.[v.name];
+    if (v.kind === 'plain' && entry && entry.value !== v.value) problems.push(`app.json ${v.name} value changed`);
+  }
+  const procfile = parseProcfile(file(r, 'Procfile')!);
+  problems.push(...procfile.errors, ...procfile.warnings);
+  const expected = [...(m.release ? ['release'] : []), ...m.processes.map((p) => p.name)].sort();
+  if (JSON.stringify(procfile.entries.map((e) => e.name).sort()) !== JSON.stringify(expected)) problems.push(`Procfile processes ${procfile.entries.map((e) => e.name)} != ${expected}`);
+
+  const doSpec = parse(file(r, m.targets.digitalocean.path.split('/').pop()!)!);
+  problems.push(...doSchemaErrors(doSpec).map((e) => `app.yaml: ${e}`), ...unknownDoKeys(doSpec).map((k) => `app.yaml unknown key ${k}`));
+  for (const v of m.env) {
+    const e = (doSpec.envs ?? []).find((x: { key: string }) => x.key === v.name);
+    if (v.kind === 'plain' && e && e.value !== v.value) problems.push(`app.yaml ${v.name} value changed`);
+    if ((v.kind === 'secret' || v.kind === 'generated') && e && 'value' in e) problems.push(`app.yaml ${v.name} secret has a value`);
+  }
+
+  const composeText = file(r, 'compose.yaml');
+  if (composeText !== undefined) {
+    const compose = parse(composeText, { version: '1.1' });
+    if (!validateCompose(compose)) problems.push(...(validateCompose.errors ?? []).map((e) => `compose: ${e.instancePath} ${e.message}`));
+    const env = compose['x-environment'] ?? {};
+    for (const v of m.env) if (v.kind === 'plain' && v.scope !== 'build' && v.name in env && String(env[v.name]).replace(/\$\$/g, '$') !== v.value) problems.push(`compose ${v.name} value changed`);
+  }
+  const dockerfile = file(r, 'Dockerfile')!;
+  // ENV values must read back exactly with the Dockerfile parser (dockerfile-ast leaves `\$` for the builder).
+  const envValues = new Map<string, string>();
+  for (const i of DockerfileParser.parse(dockerfile).getInstructions()) {
+    if (i.getKeyword() !== 'ENV') continue;
+    for (const prop of (i as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) envValues.set(prop.getName(), (prop.getValue() ?? '').replace(/\\\$/g, '$'));
+  }
+  for (const v of m.env) if (v.kind === 'plain' && envValues.has(v.name) && envValues.get(v.name) !== v.value) problems.push(`Dockerfile ENV ${v.name} value changed`);
+  // dockerfile-utils wrongly rejects a quoted value whose first character is an escaped quote (ENV X="\"a"), which
+  // Docker's own lexer reads as `"a`; that one message is ignored when the value read back above is right.
+  const quoteFalsePositive = /unexpected end of statement while looking for matching double-quote/;
+  problems.push(
+    ...validateDockerfile(dockerfile)
+      .filter((d) => !(quoteFalsePositive.test(String(d.message)) && m.env.some((v) => v.kind === 'plain' && v.value?.startsWith('"') && envValues.get(v.name) === v.value)))
+      .map((d) => `Dockerfile:${d.range.start.line + 1}: ${d.message}`),
+  );
+  problems.push(...lintDockerfile(dockerfile).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `Dockerfile:${f.line}: ${f.code} ${f.message}`));
+  const instructions = DockerfileParser.parse(dockerfile).getInstructions();
+  if (instructions.filter((i) => i.getKeyword() === 'CMD').length !== 1) problems.push('Dockerfile must have exactly one CMD');
+  if (instructions.some((i) => !['FROM', 'ARG', 'ENV', 'WORKDIR', 'RUN', 'COPY', 'USER', 'EXPOSE', 'HEALTHCHECK', 'CMD', 'SHELL'].includes(i.getKeyword()))) problems.push('Dockerfile has an unexpected instruction');
+  const settings = r.files.find((f) => f.path === m.targets.django.path)!;
+  if (pythonOk) {
+    const dir = mkdtempSync(join(tmpdir(), 'deployspec-prop-'));
+    const p = join(dir, `m${pythonFiles.length}.py`);
+    writeFileSync(p, settings.contents);
+    pythonFiles.push(p);
+  }
+  return problems;
+}
+
+function checkRejection(r: CompileResult): string[] {
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  const problems: string[] = [];
+  if (r.files.length) problems.push('files produced despite errors');
+  for (const d of errors) if (!(d.line >= 1 && d.col >= 1 && d.hint)) problems.push(`error without position or hint: ${d.code}`);
+  return problems;
+}
+
+test('schema-valid specs produce platform-valid output for every target', () => {
+  let built = 0;
+  fc.assert(
+    fc.property(schemaSpec().map(repair), (spec) => {
+      const r = compileText(stringify(spec));
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      const problems = errors.length ? checkRejection(r) : checkOutputs(r);
+      if (!errors.length) built++;
+      if (problems.length) {
+        console.error(problems.join('\n') + '\n--- spec:\n' + stringify(spec));
+        throw new Error(problems.join('\n'));
+      }
+    }),
+    { numRuns: RUNS, seed: SEED },
+  );
+  assert.ok(built >= RUNS * 0.6, `only ${built} of ${RUNS} generated specs built; the generator needs repair`);
+});
+
+test('hostile strings round-trip through every output format or are rejected with a position', () => {
+  let built = 0;
+  fc.assert(
+    fc.property(schemaSpec({ text: hostileText }).map(repair), (spec) => {
+      const r = compileText(stringify(spec));
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      const problems = errors.length ? checkRejection(r) : checkOutputs(r);
+      if (!errors.length) built++;
+      if (problems.length) {
+        console.error(problems.join('\n') + '\n--- spec:\n' + stringify(spec));
+        throw new Error(problems.join('\n'));
+      }
+    }),
+    { numRuns: RUNS, seed: SEED + 1 },
+  );
+  assert.ok(built > 0, 'no hostile spec built at all');
+});
+
+test('the generated Python modules all parse', () => {
+  if (!pythonOk) {
+    console.log('\n!! SKIPPED: python3 is not installed, generated settings modules were not parsed\n');
+    return;
+  }
+  assert.ok(pythonFiles.length > 0);
+  const r = spawnSync('python3', ['-c', 'import ast, sys\nfor p in sys.argv[1:]:\n    ast.parse(open(p, encoding="utf-8").read(), p)', ...pythonFiles], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+});
+
+test('a value written where a secret belongs appears in no output and no diagnostic', () => {
+  const sentinel = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/).map((s) => `S3NT1NEL${s}`);
+  const leak = fc.constantFrom('secret-with-value', 'secret-name', 'url-password', 'sentry-dsn', 'database-url');
+  fc.assert(
+    fc.property(schemaSpec().map(repair), sentinel, leak, (base, secret, how) => {
+      const spec = structuredClone(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      spec.env ??= {};
+      if (how === 'secret-with-value') spec.env.PAYMENT_KEY = { secret: true, value: secret };
+      if (how === 'secret-name') spec.env.UPSTREAM_API_TOKEN = secret;
+      if (how === 'url-password') spec.env.BROKER_URL = `amqp://user:${secret}@broker.example.com/vhost`;
+      if (how === 'sentry-dsn') {
+        spec.monitoring = { sentry: {} };
+        spec.env.SENTRY_DSN = `https://${secret}@o1.ingest.sentry.io/1`;
+      }
+      if (how === 'database-url') {
+        spec.database = {};
+        spec.env.DATABASE_URL = `postgres://u:${secret}@db.example.com/app`;
+      }
+      const text = stringify(spec);
+      const r = compileText(text);
+      const surfaces = [...r.files.map((f) => f.contents), JSON.stringify(r.diagnostics), formatJson(r.diagnostics), formatText(r.diagnostics, new Map())];
+      if (!r.diagnostics.some((d) => d.severity === 'error')) throw new Error(`a committed secret was accepted (${how})`);
+      for (const s of surfaces) if (s.includes(secret)) throw new Error(`secret leaked (${how})`);
+    }),
+    { numRuns: RUNS, seed: SEED + 2 },
+  );
+});
+
+test.run();
