@@ -22,6 +22,8 @@ export interface Diagnostic {
   path?: (string | number)[];
   /** Target that reported it, for target diagnostics. */
   target?: string;
+  /** The source line holds a secret: code frames must mask its value (CI logs are often public). */
+  redact?: true;
 }
 
 const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

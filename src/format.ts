@@ -16,6 +16,16 @@ function printable(line: string): string {
   return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').replace(/\t/g, ' ');
 }
 
+/** Masks the value part of a source line (after `key:` when the place is a key), keeping the layout. */
+export function maskValue(line: string, col: number): string {
+  let start = Math.max(0, col - 1);
+  const colon = line.indexOf(':', start);
+  if (colon >= 0 && /^[^\s'"]*$/.test(line.slice(start, colon)) && /^(\s|$)/.test(line.slice(colon + 1))) start = colon + 1;
+  const hash = line.indexOf(' #', start);
+  const end = hash >= 0 ? hash : line.length;
+  return line.slice(0, start) + line.slice(start, end).replace(/\S/g, '*') + line.slice(end);
+}
+
 export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<string, string>, c: Colors = NO_COLORS): string {
   const out: string[] = [];
   for (const d of list) {
@@ -25,7 +35,8 @@ export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<str
     if (text !== undefined) {
       const line = text.split('\n')[d.line - 1];
       if (line !== undefined) {
-        const shown = printable(line.replace(/\r$/, ''));
+        const plain = line.replace(/\r$/, '');
+        const shown = printable(d.redact ? maskValue(plain, d.col) : plain);
         const clipped = shown.length > 160 ? shown.slice(0, 160) + '…' : shown;
         const gutter = String(d.line);
         out.push(c.dim(`  ${gutter} | `) + clipped);

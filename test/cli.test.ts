@@ -50,6 +50,18 @@ test('validate --format json prints machine-readable diagnostics on stdout', () 
   assert.equal(list.map((d: { line: number; col: number; code: string }) => `${d.line}:${d.col} ${d.code}`), ['3:19 schema/pattern']);
 });
 
+test('a secret written in the file is masked in the code frame (CI logs are often public)', () => {
+  const dir = project({ 'deploy.yaml': MINIMAL + 'env:\n  STRIPE_API_KEY: sk_live_SENTINEL123\n  TOKEN:\n    secret: true\n    value: tok_SENTINEL456  # here\n' });
+  for (const format of ['text', 'json']) {
+    const r = runCli(['validate', '--format', format], { cwd: dir });
+    assert.is(r.status, 1);
+    assert.not.ok(/SENTINEL/.test(r.stdout + r.stderr), r.stdout + r.stderr);
+  }
+  const text = runCli(['validate'], { cwd: dir }).stderr;
+  assert.ok(text.includes('  6 |   STRIPE_API_KEY: *******************'), text);
+  assert.ok(text.includes('  9 |     value: ***************  # here'), text);
+});
+
 test('warnings pass unless --strict', () => {
   const dir = project({ 'deploy.yaml': MINIMAL + 'runtime:\n  node: "20"\n' });
   assert.is(runCli(['validate'], { cwd: dir }).status, 0);

@@ -184,7 +184,7 @@ test('a value written where a secret belongs appears in no output and no diagnos
       }
       const text = stringify(spec);
       const r = compileText(text);
-      const surfaces = [...r.files.map((f) => f.contents), JSON.stringify(r.diagnostics), formatJson(r.diagnostics), formatText(r.diagnostics, new Map())];
+      const surfaces = [...r.files.map((f) => f.contents), JSON.stringify(r.diagnostics), formatJson(r.diagnostics), formatText(r.diagnostics, new Map([['deploy.yaml', text]]))];
       if (!r.diagnostics.some((d) => d.severity === 'error')) throw new Error(`a committed secret was accepted (${how})`);
       for (const s of surfaces) if (s.includes(secret)) throw new Error(`secret leaked (${how})`);
     }),

@@ -11,4 +11,6 @@ export interface Finding {
   /** Point at the key (names) or the value (default). */
   at?: 'key' | 'value';
   target?: string;
+  /** The value at this place is a secret: printers mask it. */
+  redact?: true;
 }

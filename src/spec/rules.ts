@@ -9,8 +9,10 @@ import type { DeploySpec, EnvObject } from './types.gen.js';
 
 type Rule = (spec: DeploySpec, out: Finding[]) => void;
 
+/** Findings about a secret written in the file: its value must not be echoed by code frames either. */
+const REDACTED = new Set(['secret-literal', 'secret-with-value', 'redefined-resource-var']);
 const err = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
-  out.push({ severity: 'error', code: `rule/${code}`, message, hint, path, at });
+  out.push({ severity: 'error', code: `rule/${code}`, message, hint, path, at, ...(REDACTED.has(code) ? { redact: true as const } : {}) });
 const warn = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
   out.push({ severity: 'warning', code: `rule/${code}`, message, hint, path, at });
 

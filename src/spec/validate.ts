@@ -79,9 +79,13 @@ export function validateSchema(data: unknown, loc: Locator): Diagnostic[] {
     const s = schemaAt(path);
     out.push({ severity: 'error', code: 'schema/type', message: `${where(path)} must be ${accepted.join(' or ')}, not ${typeName(value)}`, hint: s?.description ? firstSentence(s.description) : 'Change the value to one of the accepted forms.', ...p, path });
   }
+  // A wrong type explains everything else wrong with that value (`version: 16` is not "16"): report it alone.
+  const typed = new Set(out.filter((d) => d.code === 'schema/type').map((d) => JSON.stringify(d.path)));
+  const secondary = new Set(['schema/enum', 'schema/pattern', 'schema/format', 'schema/length', 'schema/range']);
   // One message per place and text.
   const seen = new Set<string>();
   return out.filter((d) => {
+    if (secondary.has(d.code) && typed.has(JSON.stringify(d.path))) return false;
     const k = `${d.line}:${d.col}:${d.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
