@@ -88,12 +88,13 @@ function checkOutputs(r: CompileResult): string[] {
     for (const prop of (i as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) envValues.set(prop.getName(), (prop.getValue() ?? '').replace(/\\\$/g, '$'));
   }
   for (const v of m.env) if (v.kind === 'plain' && envValues.has(v.name) && envValues.get(v.name) !== v.value) problems.push(`Dockerfile ENV ${v.name} value changed`);
-  // dockerfile-utils wrongly rejects a quoted value whose first character is an escaped quote (ENV X="\"a"), which
-  // Docker's own lexer reads as `"a`; that one message is ignored when the value read back above is right.
-  const quoteFalsePositive = /unexpected end of statement while looking for matching double-quote/;
+  // dockerfile-utils wrongly rejects a double-quoted value that begins with a quote character (ENV X="\"a" or
+  // ENV X="'a"), which Docker's own lexer reads as `"a` and `'a`; that message is ignored when the value read back
+  // above is right.
+  const quoteFalsePositive = /unexpected end of statement while looking for matching (double|single)-quote/;
   problems.push(
     ...validateDockerfile(dockerfile)
-      .filter((d) => !(quoteFalsePositive.test(String(d.message)) && m.env.some((v) => v.kind === 'plain' && v.value?.startsWith('"') && envValues.get(v.name) === v.value)))
+      .filter((d) => !(quoteFalsePositive.test(String(d.message)) && m.env.some((v) => v.kind === 'plain' && /^["']/.test(v.value ?? '') && envValues.get(v.name) === v.value)))
       .map((d) => `Dockerfile:${d.range.start.line + 1}: ${d.message}`),
   );
   problems.push(...lintDockerfile(dockerfile).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `Dockerfile:${f.line}: ${f.code} ${f.message}`));
