@@ -167,6 +167,14 @@ test('commands: plain words run in exec form, shell syntax through sh -c with ex
   assert.equal(lintDockerfile(file(r, 'Dockerfile')), []);
 });
 
+test('RUN lines cannot be extended: a trailing backslash or a here-document marker is an error at its key', () => {
+  const tail = build(MINIMAL + 'client:\n  build: npm run build \\\n');
+  assert.ok(brief(tail).some((l) => l.startsWith('6:10 error docker/unsafe-value client.build ends with a backslash')), brief(tail).join('\n'));
+  assert.equal(tail.files, []);
+  const heredoc = build(MINIMAL + 'client:\n  install: cat <<EOF\n');
+  assert.ok(brief(heredoc).some((l) => l.startsWith('6:12 error docker/unsafe-value client.install contains `<<`')), brief(heredoc).join('\n'));
+});
+
 test('base images must carry a version tag', () => {
   assert.is(imageTagProblem('python:3.12-slim'), null);
   assert.is(imageTagProblem('registry.local:5000/python@sha256:' + 'a'.repeat(64)), null);

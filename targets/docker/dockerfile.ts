@@ -47,6 +47,8 @@ class Checker {
   run(value: string, path: SpecPath, what: string): string {
     this.line(value, path, what);
     if (/\\\s*$/.test(value)) this.error(path, `${what} ends with a backslash, which would join the next Dockerfile line to this RUN instruction`, 'Remove the trailing backslash.');
+    // BuildKit reads `<<WORD` on a RUN line as the start of a here-document that swallows the following lines.
+    if (value.includes('<<')) this.error(path, `${what} contains \`<<\`, which a Dockerfile RUN line reads as the start of a here-document`, 'Move the command into a script in the repository and run that instead.');
     return value;
   }
   path(value: string, path: SpecPath, what: string): string {
