@@ -1,5 +1,5 @@
 /** `deployspec init`: scanning a real-shaped Django project (and Procfile/app.json/.do/app.yaml variants) into a valid spec. */
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -156,12 +156,29 @@ test('cli: init without a Django project explains what to pass; --project works'
   assert.equal(parse(readFileSync(join(dir, 'deploy.yaml'), 'utf8')), { version: 1, name: 'my-site', django: { project: 'mysite' } });
 });
 
-test('cli: init on examples/07-django-project (when present) validates', () => {
+test('cli: init on examples/07-django-project, with its generated files and without, rebuilds an equivalent Procfile', () => {
   const ex = join(ROOT, 'examples/07-django-project');
-  if (!existsSync(join(ex, 'manage.py'))) return; // the example project is optional here
-  const r = runCli(['init', ex, '--stdout']);
-  assert.is(r.status, 0, r.stderr);
-  assert.equal(analyze('deploy.yaml', r.stdout).diagnostics.filter((x) => x.severity === 'error'), []);
+  for (const withPlatformFiles of [true, false]) {
+    const dir = mkdtempSync(join(tmpdir(), 'deployspec-init07-'));
+    cpSync(ex, dir, { recursive: true });
+    rmSync(join(dir, 'deploy.yaml'));
+    rmSync(join(dir, '.deployspec'), { recursive: true, force: true });
+    if (!withPlatformFiles) for (const f of ['Procfile', 'app.json', '.do', 'Dockerfile', 'compose.yaml', '.dockerignore', '.python-version']) rmSync(join(dir, f), { recursive: true, force: true });
+    const r = runCli(['init'], { cwd: dir });
+    assert.is(r.status, 0, r.stderr);
+    const spec = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
+    assert.equal(analyze('deploy.yaml', spec).diagnostics.filter((x) => x.severity === 'error'), []);
+    const data = parse(spec);
+    assert.is(data.django.project, 'notesite');
+    assert.ok('database' in data, 'psycopg2 / dj-database-url in requirements-deploy.txt (via -r) means a database');
+    if (withPlatformFiles) {
+      assert.equal(data.hosts, ['notes.example.com', '*.notes.example.org']);
+      assert.not.ok(data.env && ('SECRET_KEY' in data.env || 'PORT' in data.env || 'APP_DOMAIN' in data.env), 'platform and implied variables are not imported');
+      const b = runCli(['build', '--target', 'heroku', '--force'], { cwd: dir });
+      assert.is(b.status, 0, b.stderr);
+      assert.is(readFileSync(join(dir, 'Procfile'), 'utf8'), readFileSync(join(ex, 'Procfile'), 'utf8'));
+    }
+  }
 });
 
 test.run();

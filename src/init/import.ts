@@ -12,6 +12,8 @@ const PROCESS_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** Set by a resource or derived from the spec: declaring them again would be an error. */
 const DERIVED = new Set(['DJANGO_SETTINGS_MODULE', 'DATABASE_URL', 'REDIS_URL', 'REDIS_TLS_URL']);
+/** Set by the platform or by deployspec's own output (PORT and APP_DOMAIN on App Platform, the build switches). */
+const PLATFORM = new Set(['PORT', 'APP_DOMAIN', 'DISABLE_COLLECTSTATIC']);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -23,6 +25,14 @@ function addEnv(d: Draft, name: string, value: Json, source: string): void {
   }
   if (DERIVED.has(name)) {
     d.skipped.push(`${source}: ${name} (deployspec sets it from django.settings / the database / the cache)`);
+    return;
+  }
+  if (PLATFORM.has(name)) {
+    d.skipped.push(`${source}: ${name} (set by the platform or by deployspec's generated files)`);
+    return;
+  }
+  if (name === 'SECRET_KEY') {
+    d.skipped.push(`${source}: SECRET_KEY (deployspec always declares it, generated where the platform can)`);
     return;
   }
   setIn(d, ['env', name], value, source);
@@ -211,7 +221,7 @@ export function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolea
     else d.skipped.push(`${where} (engine ${String(db.engine)})`);
   }
   const domains = (Array.isArray(app.domains) ? app.domains : []).filter(isObj).filter((x) => typeof x.domain === 'string');
-  const hosts = [...domains.filter((x) => x.type === 'PRIMARY'), ...domains.filter((x) => x.type !== 'PRIMARY')].map((x) => String(x.domain));
+  const hosts = [...domains.filter((x) => x.type === 'PRIMARY'), ...domains.filter((x) => x.type !== 'PRIMARY')].map((x) => (x.wildcard === true ? '*.' : '') + String(x.domain));
   if (hosts.length) setIn(d, ['hosts'], hosts, `${path} domains`);
   for (const k of ['static_sites', 'functions', 'ingress', 'alerts', 'features', 'egress', 'maintenance']) if (app[k] !== undefined) d.skipped.push(`${path} ${k}`);
 }

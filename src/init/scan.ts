@@ -71,7 +71,20 @@ function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: 
   if (!found.length) return;
   const file = found[0]!;
   const names = new Set<string>();
-  for (const f of found) for (const n of requirementNames(files.read(f) ?? '')) names.add(n);
+  // Follow `-r other.txt` includes (relative to the including file), as pip does, a few levels deep.
+  const seen = new Set<string>();
+  const readRequirements = (f: string, depth: number): void => {
+    if (seen.has(f) || depth > 4) return;
+    seen.add(f);
+    const text = files.read(f) ?? '';
+    for (const n of requirementNames(text)) names.add(n);
+    for (const m of text.matchAll(/^\s*-r\s+(\S+)/gm)) {
+      const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.';
+      const inc = inDir(dir, m[1]!);
+      if (files.list.includes(inc)) readRequirements(inc, depth + 1);
+    }
+  };
+  for (const f of found) readRequirements(f, 0);
   d.found.push(`dependencies in ${found.join(', ')}`);
   const has = (...xs: string[]) => xs.find((x) => names.has(x));
   const pg = has('psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'dj-database-url');
