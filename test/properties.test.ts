@@ -83,9 +83,10 @@ function checkOutputs(r: CompileResult): string[] {
   const dockerfile = file(r, 'Dockerfile')!;
   // ENV values must read back exactly with the Dockerfile parser (dockerfile-ast leaves `\$` for the builder).
   const envValues = new Map<string, string>();
+  type Prop = { getName(): string; getValue(): string | null };
   for (const i of DockerfileParser.parse(dockerfile).getInstructions()) {
-    if (i.getKeyword() !== 'ENV') continue;
-    for (const prop of (i as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) envValues.set(prop.getName(), (prop.getValue() ?? '').replace(/\\\$/g, '$'));
+    const props = i.getKeyword() === 'ENV' ? (i as unknown as { getProperties(): Prop[] }).getProperties() : i.getKeyword() === 'ARG' ? [(i as unknown as { getProperty(): Prop | null }).getProperty()] : [];
+    for (const prop of props) if (prop) envValues.set(prop.getName(), (prop.getValue() ?? '').replace(/\\\$/g, '$'));
   }
   for (const v of m.env) if (v.kind === 'plain' && envValues.has(v.name) && envValues.get(v.name) !== v.value) problems.push(`Dockerfile ENV ${v.name} value changed`);
   // dockerfile-utils wrongly rejects a double-quoted value that begins with a quote character (ENV X="\"a" or
