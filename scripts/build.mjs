@@ -2,7 +2,7 @@
 // - dist/cli.cjs: the whole CLI as one script, which bin/deployspec.js runs through V8's code cache;
 // - dist/index.js: the library API as an ES module.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -47,4 +47,9 @@ await build({
   // Bundled CommonJS dependencies (handlebars) call require() for Node built-ins.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// bin/deployspec.js runs the CLI bundle as a vm.Script, which has no dynamic import() on Node 20.
+if (/\bimport\s*\(/.test(readFileSync(root + 'dist/cli.cjs', 'utf8'))) {
+  console.error('dist/cli.cjs contains a dynamic import(): import Node built-ins statically');
+  process.exit(1);
+}
 console.log('built dist/');
