@@ -223,6 +223,15 @@ test("the emitter's own app spec check agrees with Ajv on the App Platform schem
   }
 });
 
+test('values a YAML 1.1 reader would retype (doctl uses one) are quoted', () => {
+  const values = ['yes', 'on', 'No', 'y', '1_000', '2001-12-14', '1:20', '0777', '~'];
+  const vars = Object.fromEntries(values.map((v, i) => [`V${i}`, { value: v }]));
+  const r = build(stringify({ version: 1, name: 'mysite', django: { project: 'mysite' }, env: vars }));
+  const text = r.files.find((f) => f.path === '.do/app.yaml')!.contents;
+  const spec = parse(text, { version: '1.1' });
+  for (let i = 0; i < values.length; i++) assert.is(env(spec, `V${i}`)?.value, values[i]);
+});
+
 test('property: any env value round-trips unchanged through app.yaml', () => {
   const piece = fc.oneof(fc.constantFrom('"', "'", '\n', '\r\n', '\t', '$', '#', ': ', '- ', '---', '...', '\\', '{', '[', '&a', '*b', '!tag', '%', '@', '`', ' ', '~', 'null', 'yes', '0x1F', '1e3', 'é', '😀', '日本'), fc.string({ unit: 'grapheme', maxLength: 5 }));
   const value = fc.array(piece, { maxLength: 12 }).map((a) => a.join(''));

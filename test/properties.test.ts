@@ -65,7 +65,8 @@ function checkOutputs(r: CompileResult): string[] {
   const expected = [...(m.release ? ['release'] : []), ...m.processes.map((p) => p.name)].sort();
   if (JSON.stringify(procfile.entries.map((e) => e.name).sort()) !== JSON.stringify(expected)) problems.push(`Procfile processes ${procfile.entries.map((e) => e.name)} != ${expected}`);
 
-  const doSpec = parse(file(r, m.targets.digitalocean.path.split('/').pop()!)!);
+  // Read as YAML 1.1, as doctl's parser does: an unquoted yes or 1_000 would not come back as a string.
+  const doSpec = parse(file(r, m.targets.digitalocean.path.split('/').pop()!)!, { version: '1.1' });
   problems.push(...doSchemaErrors(doSpec).map((e) => `app.yaml: ${e}`), ...unknownDoKeys(doSpec).map((k) => `app.yaml unknown key ${k}`));
   for (const v of m.env) {
     const e = (doSpec.envs ?? []).find((x: { key: string }) => x.key === v.name);

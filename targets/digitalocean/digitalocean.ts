@@ -205,7 +205,9 @@ function emit(model: DeployModel): EmitResult {
     if (problems.length) findings.push({ severity: 'error', code: 'digitalocean/overrides-invalid', message: `targets.digitalocean.overrides make the app spec invalid: ${problems.join('; ')}`, hint: 'Fix the override so it keeps to the App Platform app spec reference.', path: [...d.specPath, 'overrides'], at: 'key' });
     else out = merged;
   }
-  const text = `# ${HEADER}\n` + stringify(out, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+  // YAML 1.1 quoting: doctl reads the spec with a YAML 1.1 parser (go-yaml v2), where yes, on, no, 1_000 and dates are
+  // not strings. Quoting them keeps every value a string for both 1.1 and 1.2 readers.
+  const text = `# ${HEADER}\n` + stringify(out, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
   return { files: [{ path: d.path, contents: text }], findings };
 }
 
