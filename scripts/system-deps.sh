@@ -19,7 +19,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "installing Debian packages: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if ! { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+      echo "!! apt-get could not install: ${missing[*]}" >&2
+      exit 1
+    fi
   fi
 fi
 

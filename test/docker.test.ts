@@ -27,6 +27,8 @@ function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 function loudSkip(tool: string, what: string): void {
+  // CI installs every tool (.ci/run): there a missing one is a failure, not a skip.
+  if (process.env.CI === 'true') throw new Error(`${what}: \`${tool}\` is not installed, but CI must run this check`);
   console.warn(`\n!!!!! SKIPPED: ${what} — \`${tool}\` is not installed. Run \`bash scripts/system-deps.sh\` as root. !!!!!\n`);
 }
 

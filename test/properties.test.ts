@@ -151,6 +151,7 @@ test('hostile strings round-trip through every output format or are rejected wit
 
 test('the generated Python modules all parse', () => {
   if (!pythonOk) {
+    if (process.env.CI === 'true') throw new Error('python3 is not installed, but CI must parse the generated settings modules');
     console.log('\n!! SKIPPED: python3 is not installed, generated settings modules were not parsed\n');
     return;
   }
