@@ -54,7 +54,7 @@ export function emitDjango(model: DeployModel, ctx: EmitContext): EmitResult {
       severity: 'info',
       code: 'django/settings-import',
       message: `add one line at the end of ${model.django.settingsModule}: ${usage}`,
-      hint: `${file} reads SECRET_KEY, DATABASE_URL and the hosts from the environment; it does nothing until your settings call configure().`,
+      hint: `${file} reads SECRET_KEY, DATABASE_URL and the hosts from the environment; it does nothing until your settings call configure(). Its packages are in ${joinPath(model.django.root, 'requirements-deploy.txt')}: add \`-r requirements-deploy.txt\` to your requirements.`,
       path: ['django', 'project'],
     });
   } else {

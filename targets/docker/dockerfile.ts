@@ -83,8 +83,11 @@ export function dockerfileView(model: DeployModel): { view: DockerfileView; find
     depsSources = `${inDj('Pipfile')} ${inDj('Pipfile.lock')}`;
     depsInstall = `pip install --no-cache-dir ${PIPENV} && pipenv requirements > requirements.txt && pip install --no-cache-dir -r requirements.txt`;
   } else {
-    depsSources = inDj('requirements.txt');
-    depsInstall = 'pip install --no-cache-dir -r requirements.txt';
+    // requirements-deploy.txt (written by the django target) is what the generated settings import; the documented
+    // setup includes it from requirements.txt (`-r requirements-deploy.txt`), so it must be in the stage too. The
+    // [t] glob copies it when it exists without failing when it does not.
+    depsSources = `${inDj('requirements.txt')} ${inDj('requirements-deploy.tx[t]')}`;
+    depsInstall = 'pip install --no-cache-dir -r requirements.txt && if [ -f requirements-deploy.txt ]; then pip install --no-cache-dir -r requirements-deploy.txt; fi';
   }
 
   const plain = model.env.filter((v) => v.kind === 'plain');
