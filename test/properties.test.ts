@@ -78,7 +78,7 @@ function checkOutputs(r: CompileResult): string[] {
   if (composeText !== undefined) {
     const compose = parse(composeText, { version: '1.1' });
     if (!validateCompose(compose)) problems.push(...(validateCompose.errors ?? []).map((e) => `compose: ${e.instancePath} ${e.message}`));
-    const env = compose['x-environment'] ?? {};
+    const env = compose['x-app']?.environment ?? {};
     for (const v of m.env) if (v.kind === 'plain' && v.scope !== 'build' && v.name in env && String(env[v.name]).replace(/\$\$/g, '$') !== v.value) problems.push(`compose ${v.name} value changed`);
   }
   const dockerfile = file(r, 'Dockerfile')!;

@@ -58,14 +58,18 @@ export function composeFile(model: DeployModel): { contents: string; findings: F
   if (model.database) backing.db = { condition: 'service_healthy' };
   if (cache) backing[cache.name] = { condition: 'service_healthy' };
   const afterRelease: Obj = { ...backing, ...(model.release ? { release: { condition: 'service_completed_successfully' } } : {}) };
-  // Every app service shares one environment, written once under x-environment and aliased (*env1) by each
-  // service, so the file grows with services + variables, not their product. Everything else is fresh per service.
-  const app = (extra: Obj, deps: Obj): Obj => ({
+  // What every app service shares (image build, .env, environment) is written once under x-app and merged into
+  // each service with `<<: *app1`, the usual compose fragment; the file grows with services + variables, not their
+  // product. Only what differs (command, ports, depends_on) is written per service.
+  const common: Obj = {
     build: { context: '.', dockerfile: 'Dockerfile' },
-    ...extra,
     // Not generated and never committed: holds SECRET_KEY and the other secrets (see the header).
     env_file: ['.env'],
-    environment,
+    ...(Object.keys(environment).length ? { environment } : {}),
+  };
+  const app = (extra: Obj, deps: Obj): Obj => ({
+    '<<': common,
+    ...extra,
     ...(Object.keys(deps).length ? { depends_on: structuredClone(deps) } : {}),
   });
 
@@ -93,12 +97,12 @@ export function composeFile(model: DeployModel): { contents: string; findings: F
   if (cache) {
     services[cache.name] = { image: cache.image, healthcheck: { test: ['CMD', cache.cli, 'ping'], interval: '5s', timeout: '5s', retries: 10 } };
   }
-  let data: Obj = { ...(Object.keys(environment).length ? { 'x-environment': environment } : {}), services };
+  let data: Obj = { 'x-app': common, services };
   if (Object.keys(volumes).length) data.volumes = volumes;
   data = mergeOverlay(data, docker.overrides) as Obj;
 
   // YAML 1.1 quoting ("no", "on", "yes") because docker-compose v1 reads YAML 1.1, where those are booleans.
-  const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: true, anchorPrefix: 'env' });
+  const doc = new Document(data, { version: '1.1', merge: true, aliasDuplicateObjects: true, anchorPrefix: 'app' });
   const secretNote = fromEnvFile.length
     ? ` Secrets are read from .env beside this file (not generated, never commit it): ${fromEnvFile.join(', ')}.`
     : ' Secrets, if any, go in .env beside this file (not generated, never commit it).';
