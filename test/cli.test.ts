@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -91,6 +91,17 @@ test('build writes nothing when the spec is invalid', () => {
   assert.is(r.status, 1);
   assert.match(r.stderr, /nothing written/);
   assert.equal(readdirSync(dir), ['deploy.yaml']);
+});
+
+test('build --env applies the overlay to every output; an unknown environment is an error', () => {
+  const dir = project({ 'deploy.yaml': MINIMAL + 'hosts: [example.com]\nprocesses:\n  web:\n    instances: 3\nenvironments:\n  staging:\n    hosts: [staging.example.com]\n    processes:\n      web:\n        instances: 1\n' });
+  assert.is(runCli(['build', '--env', 'staging', '--target', 'heroku,django'], { cwd: dir }).status, 0);
+  const app = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8'));
+  assert.is(app.formation.web.quantity, 1);
+  assert.match(readFileSync(join(dir, 'mysite/deploy_settings.py'), 'utf8'), /SPEC_HOSTS = \["staging\.example\.com"\]/);
+  const bad = runCli(['build', '--env', 'prod'], { cwd: dir });
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /deploy\.yaml:9:1: error: unknown environment "prod" \[env\/unknown\]/);
 });
 
 test('targets lists every registered target', () => {
