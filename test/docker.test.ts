@@ -177,6 +177,14 @@ test('RUN lines cannot be extended: a trailing backslash or a here-document mark
   assert.ok(brief(heredoc).some((l) => l.startsWith('6:12 error docker/unsafe-value client.install contains `<<`')), brief(heredoc).join('\n'));
 });
 
+test('a src/ layout installs the dependencies where pyproject.toml is, and says the deploy requirements must be in it', () => {
+  const r = compileText(MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n'), { targets: [docker], facts: { exists: (p) => p === 'pyproject.toml' } });
+  const df = file(r, 'Dockerfile');
+  assert.match(df, /FROM python:3\.12-slim AS deps\n[\s\S]*?WORKDIR \/app\nCOPY \. \.\/\nRUN pip install --no-cache-dir \.\n/);
+  assert.match(df, /WORKDIR \/app\/src\nCOPY \. \/app\//);
+  assert.ok(brief(r).some((l) => l.includes('info docker/dependencies the image installs the dependencies declared in pyproject.toml, outside the Django folder src/')), brief(r).join('\n'));
+});
+
 test('base images must carry a version tag', () => {
   assert.is(imageTagProblem('python:3.12-slim'), null);
   assert.is(imageTagProblem('registry.local:5000/python@sha256:' + 'a'.repeat(64)), null);

@@ -12,7 +12,7 @@ const model = (text: string, env: string | null = null, files: string[] = []) =>
 test('a minimal spec gets every default', () => {
   const m = model(MINIMAL);
   assert.equal(m.runtime, { python: '3.12', node: '20' });
-  assert.equal(m.django, { project: 'mysite', root: '.', settingsModule: 'mysite.settings', wsgiModule: 'mysite.wsgi', wsgiCallable: 'application', dependencies: 'requirements', path: ['django'] });
+  assert.equal(m.django, { project: 'mysite', root: '.', settingsModule: 'mysite.settings', wsgiModule: 'mysite.wsgi', wsgiCallable: 'application', dependencies: 'requirements', dependencyFile: 'requirements.txt', path: ['django'] });
   assert.equal(m.processes.map((p) => [p.name, p.kind, p.command, p.instances, p.size, p.healthCheck]), [['web', 'web', 'gunicorn mysite.wsgi:application', 1, 'tiny', null]]);
   assert.is(m.release, null);
   assert.equal(m.static, { serve: 'whitenoise', url: '/static/', root: 'staticfiles', collectstatic: 'build', dirs: [], path: [] });
@@ -71,6 +71,16 @@ test('dependencies: auto picks the file that exists in the Django folder', () =>
   assert.is(model(MINIMAL, null, ['pyproject.toml']).django.dependencies, 'pyproject');
   assert.is(model(MINIMAL, null, ['pyproject.toml', 'requirements.txt']).django.dependencies, 'requirements');
 });
+
+test('dependencies: a src/ layout finds pyproject.toml at the root, after the Django folder', () => {
+  const src = MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n');
+  assert.equal(pick(model(src, null, ['pyproject.toml'])), ['pyproject', 'pyproject.toml']);
+  assert.equal(pick(model(src, null, ['pyproject.toml', 'src/requirements.txt'])), ['requirements', 'src/requirements.txt']);
+  assert.equal(pick(model(src, null, [])), ['requirements', 'src/requirements.txt']);
+  assert.equal(pick(model(src, null, ['Pipfile'])), ['pipenv', 'Pipfile']);
+});
+
+const pick = (m: ReturnType<typeof model>) => [m.django.dependencies, m.django.dependencyFile];
 
 test('implied media and monitoring variables', () => {
   const m = model(MINIMAL + 'media:\n  storage: s3\n  s3:\n    bucket: b-media\n    region: eu-west-1\nmonitoring:\n  sentry: {}\n');

@@ -37,6 +37,8 @@ export interface DjangoModel {
   wsgiModule: string;
   wsgiCallable: string;
   dependencies: 'requirements' | 'pyproject' | 'pipenv';
+  /** The file declaring them, relative to deploy.yaml: in the Django folder, else at the root of the repository. */
+  dependencyFile: string;
   path: SpecPath;
 }
 

@@ -42,13 +42,23 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
   const project = spec.django.project;
   const [wsgiModule, wsgiCallable] = (spec.django.wsgi ?? `${project}.wsgi:application`).split(':') as [string, string | undefined];
   const settingsModule = spec.django.settings ?? `${project}.settings`;
-  let dependencies: DeployModel['django']['dependencies'];
+  // `auto` takes the first dependency file found in the Django folder, then at the root (a src/ layout keeps
+  // pyproject.toml at the root); an explicit kind still looks in both places for its file.
+  const FILES = { requirements: 'requirements.txt', pipenv: 'Pipfile', pyproject: 'pyproject.toml' } as const;
   const declared = spec.django.dependencies ?? 'auto';
-  if (declared !== 'auto') dependencies = declared;
-  else if (facts.exists(joinPath(djRoot, 'requirements.txt'))) dependencies = 'requirements';
-  else if (facts.exists(joinPath(djRoot, 'Pipfile'))) dependencies = 'pipenv';
-  else if (facts.exists(joinPath(djRoot, 'pyproject.toml'))) dependencies = 'pyproject';
-  else dependencies = 'requirements';
+  const dirs = djRoot === '.' ? ['.'] : [djRoot, '.'];
+  const kinds = declared === 'auto' ? (['requirements', 'pipenv', 'pyproject'] as const) : ([declared] as const);
+  let dependencies: DeployModel['django']['dependencies'] = declared === 'auto' ? 'requirements' : declared;
+  let dependencyFile = joinPath(djRoot, FILES[dependencies]);
+  search: for (const dir of dirs) {
+    for (const kind of kinds) {
+      if (facts.exists(joinPath(dir, FILES[kind]))) {
+        dependencies = kind;
+        dependencyFile = joinPath(dir, FILES[kind]);
+        break search;
+      }
+    }
+  }
 
   const wsgi = `${wsgiModule}:${wsgiCallable ?? 'application'}`;
   const processes: ProcessModel[] = [];
@@ -147,7 +157,7 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
     description: spec.description ?? '',
     environment,
     runtime: { python, node },
-    django: { project, root: djRoot, settingsModule, wsgiModule, wsgiCallable: wsgiCallable ?? 'application', dependencies, path: ['django'] },
+    django: { project, root: djRoot, settingsModule, wsgiModule, wsgiCallable: wsgiCallable ?? 'application', dependencies, dependencyFile, path: ['django'] },
     processes,
     release,
     jobs,

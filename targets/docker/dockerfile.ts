@@ -23,6 +23,7 @@ export interface DockerfileView {
   appDir: string;
   depsSources: string;
   depsInstall: string;
+  depsDir: string;
   port: number;
   envLines: string[];
   user: string;
@@ -73,21 +74,28 @@ export function dockerfileView(model: DeployModel): { view: DockerfileView; find
 
   const djRoot = check.path(model.django.root, [...model.django.path, 'root'], 'django.root');
   const appDir = djRoot === '.' ? '/app' : `/app/${djRoot}`;
-  const inDj = (file: string) => joinPath(djRoot, file);
+  // The dependencies are installed where their file is: the Django folder, or the root in a src/ layout.
+  const depFile = check.path(model.django.dependencyFile, [...model.django.path, 'dependencies'], 'the dependency file');
+  const depDir = depFile.includes('/') ? depFile.slice(0, depFile.lastIndexOf('/')) : '.';
+  const inDep = (file: string) => joinPath(depDir, file);
+  const depsDir = depDir === '.' ? '/app' : `/app/${depDir}`;
   let depsSources: string;
   let depsInstall: string;
   if (model.django.dependencies === 'pyproject') {
-    depsSources = djRoot === '.' ? '.' : `${djRoot}/`;
+    depsSources = depDir === '.' ? '.' : `${depDir}/`;
     depsInstall = 'pip install --no-cache-dir .';
   } else if (model.django.dependencies === 'pipenv') {
-    depsSources = `${inDj('Pipfile')} ${inDj('Pipfile.lock')}`;
+    depsSources = `${inDep('Pipfile')} ${inDep('Pipfile.lock')}`;
     depsInstall = `pip install --no-cache-dir ${PIPENV} && pipenv requirements > requirements.txt && pip install --no-cache-dir -r requirements.txt`;
   } else {
     // requirements-deploy.txt (written by the django target) is what the generated settings import; the documented
     // setup includes it from requirements.txt (`-r requirements-deploy.txt`), so it must be in the stage too. The
     // [t] glob copies it when it exists without failing when it does not.
-    depsSources = `${inDj('requirements.txt')} ${inDj('requirements-deploy.tx[t]')}`;
+    depsSources = `${depFile} ${inDep('requirements-deploy.tx[t]')}`;
     depsInstall = 'pip install --no-cache-dir -r requirements.txt && if [ -f requirements-deploy.txt ]; then pip install --no-cache-dir -r requirements-deploy.txt; fi';
+  }
+  if (depDir !== djRoot) {
+    check.findings.push({ severity: 'info', code: 'docker/dependencies', message: `the image installs the dependencies declared in ${depFile}, outside the Django folder ${djRoot}/`, hint: `List the packages of ${joinPath(djRoot, 'requirements-deploy.txt')} (gunicorn, dj-database-url, ...) in ${depFile} too.`, path: [...model.django.path, 'root'], at: 'key' });
   }
 
   const plain = model.env.filter((v) => v.kind === 'plain');
@@ -126,6 +134,7 @@ export function dockerfileView(model: DeployModel): { view: DockerfileView; find
     clientOutput: client ? `/app/${client.output}` : '',
     baseImage: docker.baseImage,
     appDir,
+    depsDir,
     depsSources,
     depsInstall,
     port: docker.port,
