@@ -206,8 +206,11 @@ function scheduleFindings(model: DeployModel): Finding[] {
 /** Buildpacks read their manifest files at the repository root (Dev Center "Deploying with Git", buildpack detection). */
 function layoutFindings(model: DeployModel): Finding[] {
   const out: Finding[] = [];
-  if (model.django.root !== '.' && model.django.dependencies === 'requirements') {
-    out.push({ severity: 'info', code: 'heroku/monorepo-python', message: `the Heroku Python buildpack looks for requirements.txt at the repository root, not in ${model.django.root}/`, hint: `Add a root requirements.txt containing \`-r ${model.django.root}/requirements.txt\`.`, path: [...model.django.path, 'root'], at: 'key' });
+  const depFile = model.django.dependencyFile;
+  if (depFile.includes('/')) {
+    // The Python buildpack detects the app by a dependency file at the repository root only.
+    const hint = model.django.dependencies === 'requirements' ? `Add a root requirements.txt containing \`-r ${depFile}\`.` : `Move ${depFile} to the repository root.`;
+    out.push({ severity: 'info', code: 'heroku/monorepo-python', message: `the Heroku Python buildpack looks for its dependency file at the repository root, not ${depFile}`, hint, path: [...model.django.path, 'root'], at: 'key' });
   }
   if (model.client && model.client.root !== '.' && !model.targets.heroku.buildpacks) {
     const c = model.client;
