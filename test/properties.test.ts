@@ -129,6 +129,7 @@ function buildAll(specs: fc.Arbitrary<Record<string, unknown>>, seed: number): n
       const r = compileText(stringify(spec));
       const failed = r.diagnostics.some((d) => d.severity === 'error');
       const problems = failed ? checkRejection(r) : checkOutputs(r);
+      for (const d of r.diagnostics) if (!(d.line >= 1 && d.col >= 1 && d.hint && d.message)) problems.push(`diagnostic without position, message or hint: ${d.code}`);
       if (!failed) built++;
       if (problems.length) {
         console.error(problems.join('\n') + '\n--- spec:\n' + stringify(spec));
