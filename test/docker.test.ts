@@ -3,8 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate as validateDockerfile } from 'dockerfile-utils';
 import { test } from 'uvu';
@@ -13,11 +11,10 @@ import { parse } from 'yaml';
 import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
 import { docker } from '../targets/docker/docker.js';
 import { commandArgv, dockerQuote, imageTagProblem } from '../targets/docker/escape.js';
+import { composeSchemaErrors } from './helpers/paas.js';
 import { brief, compileText, MINIMAL, ROOT, runCli, SHARED, yaml } from './helpers/spec.js';
 
 // CommonJS packages: under NodeNext the constructors sit on `.default`.
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
 const EXAMPLES = readdirSync(ROOT + 'examples').filter((d) => !d.startsWith('.')).sort();
 const build = (text: string) => compileText(text, { targets: [docker] });
 const file = (r: ReturnType<typeof build>, path: string) => r.files.find((f) => f.path === path)?.contents ?? '';
@@ -54,16 +51,9 @@ test('golden files per example (UPDATE_GOLDEN=1 rewrites them)', () => {
 });
 
 test('every compose file validates against the compose-spec schema', () => {
-  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strictTypes: false });
-  addFormats(ajv);
-  const meta = structuredClone(ajv.getSchema('http://json-schema.org/draft-07/schema')!.schema as object) as { $id: string };
-  meta.$id = 'https://json-schema.org/draft-07/schema';
-  ajv.addMetaSchema(meta);
-  const check = ajv.compile(JSON.parse(readFileSync(SHARED + 'conformance/schemas/compose-spec.schema.json', 'utf8')));
-  assert.not.ok(check(parse(readFileSync(SHARED + 'conformance/samples/compose-invalid.yaml', 'utf8'))), 'the schema rejects the invalid sample');
+  assert.ok(composeSchemaErrors(parse(readFileSync(SHARED + 'conformance/samples/compose-invalid.yaml', 'utf8'))).length > 0, 'the schema rejects the invalid sample');
   for (const [name, r] of exampleResults) {
-    const ok = check(parse(file(r, 'compose.yaml'), { version: '1.1' }));
-    assert.ok(ok, `${name}: ${JSON.stringify(check.errors)}`);
+    assert.equal(composeSchemaErrors(parse(file(r, 'compose.yaml'), { version: '1.1' })), [], name);
   }
 });
 

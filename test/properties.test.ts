@@ -7,11 +7,9 @@
  * Fixed seed and bounded runs in `npm test`; FUZZ_RUNS raises the count (`npm run fuzz`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate as validateDockerfile } from 'dockerfile-utils';
 import fc from 'fast-check';
@@ -22,21 +20,13 @@ import type { CompileResult } from '../src/compile.js';
 import { formatJson, formatText } from '../src/format.js';
 import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
 import { repair, schemaSpec } from './helpers/arbitrary.js';
-import { doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
+import { composeSchemaErrors, doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
 import { parseProcfile } from './helpers/procfile.js';
-import { compileText, SHARED } from './helpers/spec.js';
+import { compileText } from './helpers/spec.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-const composeAjv = new Ajv({ allErrors: true, allowUnionTypes: true, strictTypes: false, logger: false });
-addFormats(composeAjv);
-const meta = structuredClone(composeAjv.getSchema('http://json-schema.org/draft-07/schema')!.schema as object) as { $id: string };
-meta.$id = 'https://json-schema.org/draft-07/schema';
-composeAjv.addMetaSchema(meta);
-const validateCompose = composeAjv.compile(JSON.parse(readFileSync(SHARED + 'conformance/schemas/compose-spec.schema.json', 'utf8')));
 
 /** Strings that break naive emitters: quotes, newlines, shell and YAML syntax, template braces, unicode. */
 const HOSTILE = ['"', "'", '\\', '\n', '\r', '\t', '\u2028', '$', '${X}', '$(id)', '`', '#', ': ', '- ', '---', '{{x}}', '}}', '&a', '*a', '!!python/object', '%', ';', '&&', '|', '>', '<', 'é', '😀', '\u0000', ' ', 'yes', 'null', '0x1F', 'ENV X=1', 'FROM scratch', 'web: evil'];
@@ -77,7 +67,7 @@ function checkOutputs(r: CompileResult): string[] {
   const composeText = file(r, 'compose.yaml');
   if (composeText !== undefined) {
     const compose = parse(composeText, { version: '1.1' });
-    if (!validateCompose(compose)) problems.push(...(validateCompose.errors ?? []).map((e) => `compose: ${e.instancePath} ${e.message}`));
+    problems.push(...composeSchemaErrors(compose).map((e) => `compose: ${e}`));
     const env = compose['x-app']?.environment ?? {};
     for (const v of m.env) if (v.kind === 'plain' && v.scope !== 'build' && v.name in env && String(env[v.name]).replace(/\$\$/g, '$') !== v.value) problems.push(`compose ${v.name} value changed`);
   }

@@ -29,6 +29,19 @@ const validateDoFn = ajv2020.compile(doSchema);
 
 const errorsOf = (fn: { errors?: { instancePath: string; message?: string }[] | null }) => (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 
+// SOURCES.md: the compose schema names its meta-schema with an https id Ajv does not know; register the alias.
+const composeAjv = new Ajv({ allErrors: true, allowUnionTypes: true, strictTypes: false, logger: false });
+addFormats(composeAjv);
+const draft7 = structuredClone(composeAjv.getSchema('http://json-schema.org/draft-07/schema')!.schema as object) as { $id: string };
+draft7.$id = 'https://json-schema.org/draft-07/schema';
+composeAjv.addMetaSchema(draft7);
+const validateComposeFn = composeAjv.compile(readJson(SCHEMAS + 'compose-spec.schema.json'));
+
+/** Ajv errors of a compose file (parsed data) against the compose spec; empty when valid. */
+export function composeSchemaErrors(compose: unknown): string[] {
+  return validateComposeFn(compose) ? [] : errorsOf(validateComposeFn);
+}
+
 /** Ajv errors of an app.json against Heroku's schema; empty when valid. */
 export function herokuSchemaErrors(app: unknown): string[] {
   return validateHerokuFn(app) ? [] : errorsOf(validateHerokuFn);
