@@ -36,8 +36,8 @@ function loud(message: string): void {
   console.warn(`\n${bar}\n!! SKIPPED: ${message}\n${bar}\n`);
 }
 
-/** Installs what is missing when we may (root + apt); quiet when all is there. */
-spawnSync('bash', [join(ROOT, 'scripts/system-deps.sh')], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+
+
 
 const pgBin = postgresBin();
 const modules = spawnSync('/usr/bin/python3', ['-c', 'import django, whitenoise, dj_database_url, psycopg2'], { encoding: 'utf8' });
