@@ -78,6 +78,8 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
     });
     return result(diagnostics, environments);
   }
+  // Findings already reported, keyed like dedupe(): a Set keeps this linear in the number of environments.
+  const seen = new Set(diagnostics.map((b) => `${b.line}:${b.col}:${b.message}`));
   for (const name of [null, ...environments]) {
     const view = applyEnvironment(data, name);
     const loc = createLocator(loaded, name);
@@ -89,9 +91,10 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
       found.push(...retypedValues(view as unknown as DeploySpec, loc).map((f) => placeFinding(f, loc)));
     }
     for (const d of found) {
-      if (name !== null && !diagnostics.some((b) => b.line === d.line && b.col === d.col && b.message === d.message)) {
+      if (name !== null && !seen.has(`${d.line}:${d.col}:${d.message}`)) {
         d.message += ` (in environment "${name}")`;
       }
+      seen.add(`${d.line}:${d.col}:${d.message}`);
       diagnostics.push(d);
     }
   }

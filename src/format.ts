@@ -1,5 +1,6 @@
 /** Diagnostic output: a code frame for people (colored on a TTY), JSON for machines. */
 import type { Diagnostic } from './diagnostics.js';
+import { CONTROL_RE, escapeLine } from './io/terminal.js';
 
 export interface Colors {
   red(s: string): string;
@@ -13,7 +14,7 @@ export const NO_COLORS: Colors = { red: (s) => s, yellow: (s) => s, cyan: (s) =>
 
 /** Printable form of a source line: tabs and control characters made visible so the caret lines up. */
 function printable(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').replace(/\t/g, ' ');
+  return line.replace(CONTROL_RE, '?').replace(/\t/g, ' ');
 }
 
 /** Masks the value part of a source line (after `key:` when the place is a key), keeping the layout. */
@@ -28,10 +29,12 @@ export function maskValue(line: string, col: number): string {
 
 export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<string, string>, c: Colors = NO_COLORS): string {
   const out: string[] = [];
-  for (const d of list) {
+  for (const raw of list) {
+    // Messages and hints quote the spec and project files: no terminal escapes get through.
+    const d = { ...raw, file: escapeLine(raw.file), message: escapeLine(raw.message), ...(raw.hint !== undefined ? { hint: escapeLine(raw.hint) } : {}) };
     const color = d.severity === 'error' ? c.red : d.severity === 'warning' ? c.yellow : c.cyan;
     out.push(`${c.bold(`${d.file}:${d.line}:${d.col}`)}: ${color(d.severity)}: ${d.message} ${c.dim(`[${d.code}]`)}`);
-    const text = sources.get(d.file);
+    const text = sources.get(raw.file);
     if (text !== undefined) {
       const line = text.split('\n')[d.line - 1];
       if (line !== undefined) {

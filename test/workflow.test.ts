@@ -74,8 +74,10 @@ test('plan: a hand-written file is a conflict (blocked) unless --force; an untou
 
 test('plan: files no longer produced are stale, removed only with --prune, and edited ones only with --force', () => {
   const dir = tmp();
-  applyChanges(dir, planBuild(dir, files(['old.txt', 'O\n'], ['keep.txt', 'K\n']), { targets: ['heroku'] }));
-  const stale = planBuild(dir, files(['keep.txt', 'K\n']), { targets: ['heroku'] });
+  // A stale file is pruned only when its target declares it (Target.outputs) or it carries deployspec's header.
+  const owned = { heroku: ['*.txt'] };
+  applyChanges(dir, planBuild(dir, files(['old.txt', 'O\n'], ['keep.txt', 'K\n']), { targets: ['heroku'], owned }));
+  const stale = planBuild(dir, files(['keep.txt', 'K\n']), { targets: ['heroku'], owned });
   assert.equal(stale.items.map((i) => `${i.action} ${i.path}`), ['unchanged keep.txt', 'stale old.txt']);
   assert.not.ok(upToDate(stale));
   applyChanges(dir, stale);
@@ -83,8 +85,8 @@ test('plan: files no longer produced are stale, removed only with --prune, and e
   // other targets' files are not stale when only heroku is built
   assert.equal(planBuild(dir, [], { targets: ['docker'] }).items, []);
   writeFileSync(join(dir, 'old.txt'), 'edited\n');
-  assert.ok(planBuild(dir, files(['keep.txt', 'K\n']), { targets: ['heroku'], prune: true }).blocked);
-  const pruned = planBuild(dir, files(['keep.txt', 'K\n']), { targets: ['heroku'], prune: true, force: true });
+  assert.ok(planBuild(dir, files(['keep.txt', 'K\n']), { targets: ['heroku'], prune: true, owned }).blocked);
+  const pruned = planBuild(dir, files(['keep.txt', 'K\n']), { targets: ['heroku'], prune: true, force: true, owned });
   applyChanges(dir, pruned);
   assert.not.ok(existsSync(join(dir, 'old.txt')));
   assert.equal(parseManifest(readFileSync(join(dir, '.deployspec/manifest.json'), 'utf8')).files.map((f) => f.path), ['keep.txt']);

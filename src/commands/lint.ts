@@ -1,11 +1,16 @@
 /** `deployspec lint [Dockerfile...]`: hadolint-style checks on Dockerfiles, with file:line:col output. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { IoError } from '../io/errors.js';
+import { readRegularFile } from '../io/file.js';
 import { displayPath } from '../io/read.js';
+import { escapeLine } from '../io/terminal.js';
 import { lintDockerfile } from '../lint/dockerfile-rules.js';
 import type { LintFinding } from '../lint/dockerfile-rules.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
+
+/** hadolint itself reads any size; a Dockerfile over 4 MiB is not one a person wrote. */
+export const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
 
 export interface LintOptions {
   format?: string;
@@ -19,13 +24,15 @@ export async function lintCommand(io: Io, files: string[], opts: LintOptions): P
   const all: (LintFinding & { file: string })[] = [];
   for (const file of list) {
     const path = resolve(io.cwd, file);
+    const shown = escapeLine(displayPath(io.cwd, path));
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw new UsageError(`cannot read ${file}: no such file`);
+      // A Dockerfile is small text: a FIFO, a device, a folder or a huge file is refused, never read forever.
+      text = readRegularFile(path, { max: MAX_DOCKERFILE_BYTES, display: shown }).toString('utf8');
+    } catch (err) {
+      if (err instanceof IoError && err.code === 'ENOENT') throw new UsageError(`cannot read ${escapeLine(file)}: no such file`);
+      throw err;
     }
-    const shown = displayPath(io.cwd, path);
     for (const f of lintDockerfile(text)) all.push({ file: shown, ...f });
   }
   const failed = all.some((f) => f.severity === 'error' || f.severity === 'warning');
@@ -35,7 +42,7 @@ export async function lintCommand(io: Io, files: string[], opts: LintOptions): P
     return failed ? 1 : 0;
   }
   const paint = (s: LintFinding['severity'], text: string) => (s === 'error' ? io.colors.red(text) : s === 'warning' ? io.colors.yellow(text) : io.colors.cyan(text));
-  for (const f of all) io.out(`${f.file}:${f.line}:${f.column}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]\n`);
+  for (const f of all) io.out(`${f.file}:${f.line}:${f.column}: ${paint(f.severity, f.severity)}: ${escapeLine(f.message)} [${f.code}]\n`);
   const count = (s: string) => all.filter((f) => f.severity === s).length;
   const summary = `${list.length} file${list.length === 1 ? '' : 's'} checked: ${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('style')} notes`;
   io.err((failed ? io.colors.red(summary) : summary) + '\n');

@@ -2,12 +2,28 @@
  * The part of `build` after compiling: compare the generated files with the output folder, then check, show or
  * write them. Nothing here decides file contents; it only protects the user's files and reports.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { TARGETS } from '../../targets/index.js';
+import { io as wrapIo } from '../io/errors.js';
+import { lstatOrNull, statOrNull } from '../io/file.js';
+import type { OwnedPaths } from '../io/output-policy.js';
 import { displayPath } from '../io/read.js';
 import type { BuildPlan, PlanItem } from '../io/plan.js';
+import { escapeControls, escapeLine } from '../io/terminal.js';
 import type { OutputFile } from '../target.js';
 import type { Io } from './io.js';
+import { UsageError } from './io.js';
+
+/** Where a writing build records its transaction, so a crash can be rolled back or forward. */
+export const JOURNAL_PATH = '.deployspec/journal.json';
+
+/** Each registered target's declared outputs: the dot paths it owns by design, the files it may prune. */
+export function ownedPaths(): OwnedPaths {
+  const out: Record<string, readonly string[]> = Object.create(null);
+  for (const t of Object.values(TARGETS) as { name: string; outputs?: readonly string[] }[]) out[t.name] = t.outputs ?? [];
+  return out;
+}
 
 export type Mode = 'write' | 'check' | 'diff' | 'dry-run';
 
@@ -24,8 +40,9 @@ export interface OutputOptions {
 export async function unifiedDiff(path: string, before: string | null, after: string | null): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');
   const patch = createTwoFilesPatch(before === null ? '/dev/null' : `a/${path}`, after === null ? '/dev/null' : `b/${path}`, before ?? '', after ?? '', '', '');
-  // The first line is a `===` banner; drop it so the output reads like `git diff`.
-  return patch.replace(/^=+\n/, '');
+  // The first line is a `===` banner; drop it so the output reads like `git diff`. File contents can hold terminal
+  // escapes: they are printed inert.
+  return escapeControls(patch.replace(/^=+\n/, ''));
 }
 
 function describe(i: PlanItem): string {
@@ -43,21 +60,86 @@ function describe(i: PlanItem): string {
       return 'no longer generated';
     case 'gone':
       return 'no longer generated (already deleted)';
+    case 'forget':
+      return 'recorded in the manifest, but deployspec cannot confirm it generated this file: dropped from the manifest, left alone';
     default:
       return 'up to date';
   }
 }
 
 export async function handleOutputs(io: Io, outDir: string, files: readonly OutputFile[], opts: OutputOptions): Promise<number> {
-  const [{ planBuild, upToDate }, { applyChanges }] = await Promise.all([import('../io/plan.js'), import('../io/write.js')]);
-  const shown = (p: string) => displayPath(io.cwd, resolve(outDir, p));
+  const [{ planBuild, upToDate }, { applyChanges, recoverInterrupted, sweepLeftovers }, { acquireLock }] = await Promise.all([
+    import('../io/plan.js'),
+    import('../io/write.js'),
+    import('../io/lock.js'),
+  ]);
+  const shown = (p: string) => escapeLine(displayPath(io.cwd, resolve(outDir, p)));
   const c = io.colors;
-  const plan: BuildPlan = planBuild(outDir, files, { targets: opts.targets, force: opts.force, prune: opts.prune });
-  const changed = plan.items.filter((i) => i.action !== 'unchanged');
+  const owned = ownedPaths();
+  const outShown = escapeLine(displayPath(io.cwd, outDir) || '.');
+  const outSt = lstatOrNull(outDir, outShown);
+  if (outSt && !outSt.isDirectory() && !(outSt.isSymbolicLink() && statOrNull(outDir, outShown)?.isDirectory())) {
+    throw new UsageError(`cannot write to ${outShown}: it is a file, not a folder; --out names the folder the files go in`);
+  }
+  const planFor = () => planBuild(outDir, files, { targets: opts.targets, force: opts.force, prune: opts.prune, owned });
 
+  if (opts.mode !== 'write') {
+    const plan: BuildPlan = planFor();
+    if (opts.text && outSt && lstatOrNull(resolve(outDir, JOURNAL_PATH))) io.err(`${c.yellow('note')}: an interrupted build left ${shown(JOURNAL_PATH)}; run \`deployspec build\` to finish or undo it\n`);
+    return report(io, plan, files, opts, shown, upToDate);
+  }
+
+  const created = !outSt;
+  if (created) wrapIo('create the output folder', outShown, () => mkdirSync(outDir, { recursive: true }));
+  const lock = acquireLock(outDir);
+  let ok = false;
+  try {
+    const recovered = recoverInterrupted(outDir, JOURNAL_PATH);
+    if (recovered.action !== 'none' && opts.text) {
+      io.err(`${c.yellow('recovered')} an interrupted build: ${recovered.action} (${recovered.restored.length} file${recovered.restored.length === 1 ? '' : 's'} completed or restored, ${recovered.removed.length} temporary file${recovered.removed.length === 1 ? '' : 's'} removed)\n`);
+    }
+    const plan = planFor();
+    sweepLeftovers(outDir, [...plan.items.map((i) => i.path), '.deployspec/manifest.json', JOURNAL_PATH]);
+    if (plan.blocked) {
+      for (const i of plan.items.filter((x) => x.action === 'conflict')) {
+        io.err(`${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`);
+        io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+      }
+      io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
+      return 1;
+    }
+    const result = applyChanges(outDir, { writes: plan.writes, deletes: plan.deletes }, undefined, { journal: JOURNAL_PATH });
+    ok = true;
+    if (opts.text) {
+      for (const i of plan.items) {
+        if (i.action === 'overwrite') io.err(`${c.yellow('overwrote')} ${shown(i.path)} (${describe(i)}; --force)\n`);
+        else if (i.action === 'create' || i.action === 'update') io.err(`${c.bold('wrote')} ${shown(i.path)}\n`);
+        else if (i.action === 'unchanged') io.err(`${c.dim('unchanged')} ${shown(i.path)}\n`);
+        else if (i.action === 'prune') io.err(`${c.bold('removed')} ${shown(i.path)}\n`);
+        else if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);
+        else if (i.action === 'forget') io.err(`${c.yellow('forgot')} ${shown(i.path)}: ${describe(i)}\n`);
+      }
+      if (result.written.length + result.deleted.length === 0) io.err(c.dim('nothing to write: every file is up to date') + '\n');
+    }
+    return 0;
+  } finally {
+    lock.release();
+    if (created && !ok) {
+      try {
+        rmdirSync(outDir); // only when still empty
+      } catch {
+        /* it holds something: leave it */
+      }
+    }
+  }
+}
+
+async function report(io: Io, plan: BuildPlan, files: readonly OutputFile[], opts: OutputOptions, shown: (p: string) => string, upToDate: (p: BuildPlan) => boolean): Promise<number> {
+  const c = io.colors;
+  const changed = plan.items.filter((i) => i.action !== 'unchanged');
   if (opts.mode === 'check' || opts.mode === 'diff') {
     for (const i of changed) {
-      if (i.action !== 'gone') io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+      if (i.action !== 'gone' && i.action !== 'forget') io.out(await unifiedDiff(shown(i.path), i.before, i.after));
       if (opts.text) io.err(`${c.yellow('stale')} ${shown(i.path)}: ${describe(i)}\n`);
     }
     if (plan.manifest.before !== plan.manifest.after && opts.text) io.err(`${c.yellow('stale')} ${shown('.deployspec/manifest.json')}: ${plan.manifest.before === null ? 'missing' : 'out of date'}\n`);
@@ -68,42 +150,18 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
     }
     return ok || opts.mode === 'diff' ? 0 : 1;
   }
-
-  if (opts.mode === 'dry-run') {
-    const verb: Record<PlanItem['action'], string> = {
-      create: 'would create',
-      update: 'would update',
-      unchanged: 'unchanged',
-      overwrite: 'would overwrite',
-      conflict: 'would leave alone',
-      stale: 'would keep',
-      prune: 'would remove',
-      gone: 'would forget',
-    };
-    for (const i of plan.items) io.out(`${verb[i.action]} ${shown(i.path)}${i.action === 'unchanged' ? '' : ` (${describe(i)})`}${i.after !== null ? ` [${i.target}]` : ''}\n`);
-    if (plan.blocked) io.out(`nothing would be written: use --force to overwrite the files left alone\n`);
-    return plan.blocked ? 1 : 0;
-  }
-
-  if (plan.blocked) {
-    for (const i of plan.items.filter((x) => x.action === 'conflict')) {
-      io.err(`${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`);
-      io.out(await unifiedDiff(shown(i.path), i.before, i.after));
-    }
-    io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
-    return 1;
-  }
-  mkdirSync(outDir, { recursive: true });
-  const result = applyChanges(outDir, { writes: plan.writes, deletes: plan.deletes });
-  if (opts.text) {
-    for (const i of plan.items) {
-      if (i.action === 'overwrite') io.err(`${c.yellow('overwrote')} ${shown(i.path)} (${describe(i)}; --force)\n`);
-      else if (i.action === 'create' || i.action === 'update') io.err(`${c.bold('wrote')} ${shown(i.path)}\n`);
-      else if (i.action === 'unchanged') io.err(`${c.dim('unchanged')} ${shown(i.path)}\n`);
-      else if (i.action === 'prune') io.err(`${c.bold('removed')} ${shown(i.path)}\n`);
-      else if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);
-    }
-    if (result.written.length + result.deleted.length === 0) io.err(c.dim('nothing to write: every file is up to date') + '\n');
-  }
-  return 0;
+  const verb: Record<PlanItem['action'], string> = {
+    create: 'would create',
+    update: 'would update',
+    unchanged: 'unchanged',
+    overwrite: 'would overwrite',
+    conflict: 'would leave alone',
+    stale: 'would keep',
+    prune: 'would remove',
+    gone: 'would forget',
+    forget: 'would forget',
+  };
+  for (const i of plan.items) io.out(`${verb[i.action]} ${shown(i.path)}${i.action === 'unchanged' ? '' : ` (${describe(i)})`}${i.after !== null ? ` [${i.target}]` : ''}\n`);
+  if (plan.blocked) io.out(`nothing would be written: use --force to overwrite the files left alone\n`);
+  return plan.blocked ? 1 : 0;
 }

@@ -1,28 +1,41 @@
 /** Reading side of the CLI: the spec file, project facts and template overrides. */
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { closest } from '../diagnostics.js';
 import type { ProjectFacts } from '../model/normalize.js';
+import { io } from './errors.js';
+import { kindOf, lstatOrNull, readRegularFile, statOrNull } from './file.js';
 
 export const SPEC_NAMES = ['deploy.yaml', 'deploy.yml'] as const;
 
-/** Finds the spec: an explicit path, or deploy.yaml / deploy.yml in `cwd`. */
+/** The loader refuses larger specs anyway (src/spec/load.ts); reading stops here, before the bytes are in memory. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+/** Template overrides are small text files. */
+export const MAX_TEMPLATE_BYTES = 256 * 1024;
+
+/**
+ * Finds the spec: an explicit path (a folder means the spec inside it), or deploy.yaml / deploy.yml in `cwd`.
+ * A name that exists but is not a file (a folder called deploy.yaml, a FIFO) is returned too: reading it gives a
+ * clear error, where skipping it would silently pick another file.
+ */
 export function findSpec(cwd: string, given?: string): string | null {
   if (given) {
     const p = resolve(cwd, given);
-    if (existsSync(p) && statSync(p).isDirectory()) return findSpec(p);
-    return existsSync(p) ? p : null;
+    const st = statOrNull(p, given);
+    if (st?.isDirectory()) return findSpec(p);
+    return st || lstatOrNull(p, given) ? p : null;
   }
   for (const name of SPEC_NAMES) {
     const p = join(cwd, name);
-    if (existsSync(p)) return p;
+    if (lstatOrNull(p, name)) return p;
   }
   return null;
 }
 
-export function readSpecBytes(path: string): Uint8Array {
-  return readFileSync(path);
+/** The spec's bytes: a regular file of at most 1 MiB (a FIFO, a device, a folder or a huge file is refused). */
+export function readSpecBytes(path: string, display = displayPath(process.cwd(), path)): Uint8Array {
+  return readRegularFile(path, { max: MAX_SPEC_BYTES, display, tooLargeHint: 'a deploy.yaml may be at most 1 MiB' });
 }
 
 /** How a path is shown in diagnostics: relative to the working folder when inside it. */
@@ -74,9 +87,9 @@ export async function loadTemplates(projectDir: string, cwd: string = projectDir
   const diagnostics: Diagnostic[] = [];
   const dir = join(projectDir, OVERRIDE_DIR);
   if (!existsSync(dir)) return { templates, overridden, diagnostics };
-  const realProject = realpathSync(projectDir);
+  const realProject = io('resolve', displayPath(cwd, projectDir), () => realpathSync(projectDir));
   const at = (abs: string, line = 1, col = 1) => ({ file: displayPath(cwd, abs), line, col });
-  if (!inside(realProject, realpathSync(dir))) {
+  if (!inside(realProject, io('resolve', displayPath(cwd, dir), () => realpathSync(dir)))) {
     diagnostics.push({ severity: 'error', code: 'template/outside-project', message: `${OVERRIDE_DIR} leads outside the project (symbolic link)`, hint: 'Keep template overrides in real files inside the project.', ...at(dir) });
     return { templates, overridden, diagnostics };
   }
@@ -85,9 +98,15 @@ export async function loadTemplates(projectDir: string, cwd: string = projectDir
   const builtins = Object.keys(BUILTIN_TEMPLATES);
   for (const rel of (await fg('**/*', { cwd: dir, onlyFiles: false, followSymbolicLinks: false, dot: true })).sort()) {
     const abs = join(dir, rel);
-    const st = lstatSync(abs);
+    const st = io('inspect', displayPath(cwd, abs), () => lstatSync(abs));
     if (st.isDirectory()) continue;
-    if (!inside(realProject, realpathSync(abs))) {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      real = abs; // a dangling link: reported below as not a file
+    }
+    if (!inside(realProject, real)) {
       diagnostics.push({ severity: 'error', code: 'template/outside-project', message: `template override ${rel} is a symbolic link leading outside the project`, hint: 'Copy the template into .deployspec/templates/ instead of linking to it.', ...at(abs) });
       continue;
     }
@@ -102,7 +121,18 @@ export async function loadTemplates(projectDir: string, cwd: string = projectDir
       });
       continue;
     }
-    const source = readFileSync(abs, 'utf8');
+    const target = lstatOrNull(real);
+    if (!target?.isFile()) {
+      diagnostics.push({ severity: 'error', code: 'template/not-a-file', message: `template override ${rel} is ${target ? kindOf(target) : 'a dangling symbolic link'}, not a regular file`, hint: 'Make the override a plain file holding the template text.', ...at(abs) });
+      continue;
+    }
+    let source: string;
+    try {
+      source = readRegularFile(real, { max: MAX_TEMPLATE_BYTES, display: displayPath(cwd, abs), tooLargeHint: 'a template override may be at most 256 KiB' }).toString('utf8');
+    } catch (err) {
+      diagnostics.push({ severity: 'error', code: 'template/unreadable', message: (err as Error).message.split('\n')[0]!, hint: 'Make the override a readable text file, or delete it to use the built-in template.', ...at(abs) });
+      continue;
+    }
     const known = templateVariables(BUILTIN_TEMPLATES[rel]!);
     let uses;
     try {
