@@ -11,8 +11,8 @@ import { hasErrors } from './diagnostics.js';
 import { formatJson, formatText, NO_COLORS, summary } from './format.js';
 import type { Colors } from './format.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
-import { TARGET_NAMES } from './target.js';
-import type { TargetName } from './target.js';
+import { TARGET_NAMES, TARGETS } from '../targets/index.js';
+import type { TargetName } from '../targets/index.js';
 import { UsageError } from './commands/io.js';
 import type { Io } from './commands/io.js';
 
@@ -54,20 +54,20 @@ function loadInput(io: Io, file: string | undefined) {
   return { path, bytes, display: displayPath(io.cwd, path), dir: dirname(path) };
 }
 
-function parseTargets(value: unknown): string[] {
+function parseTargets(value: unknown): TargetName[] {
   const raw = (Array.isArray(value) ? value : [value ?? 'all']).flatMap((v) => String(v).split(','));
   const names = raw.map((s) => s.trim()).filter(Boolean);
   if (names.includes('all')) return [...TARGET_NAMES];
   for (const n of names) {
     if (!(TARGET_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown target ${JSON.stringify(n)}; choose from: ${TARGET_NAMES.join(', ')}, all`);
   }
-  return [...new Set(names)];
+  return [...new Set(names)] as TargetName[];
 }
 
 async function validateCommand(io: Io, file: string | undefined, opts: CommonOptions): Promise<number> {
   const format = checkFormat(opts.format);
   const input = loadInput(io, file);
-  const { diagnostics, environments, loaded } = analyze(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir) });
+  const { diagnostics, environments, loaded } = analyze(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets: TARGETS });
   const envNote = environments.length ? ` (environments: ${environments.join(', ')})` : '';
   return report(io, diagnostics, new Map([[input.display, loaded.text]]), format, !!opts.strict, `${input.display}: valid${envNote}`);
 }
@@ -85,13 +85,13 @@ async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions
   const format = checkFormat(opts.format);
   const names = parseTargets(opts.target);
   const input = loadInput(io, file);
-  const [{ compile }, { TARGETS }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('../targets/index.js'), import('./io/read.js')]);
-  const targets = names.map((n) => TARGETS[n as TargetName]);
+  const [{ compile }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('./io/read.js')]);
+  const targets = names.map((n) => TARGETS.find((t) => t.name === n)!);
   const loadedTemplates = await loadTemplates(input.dir, io.cwd);
   const { templates } = loadedTemplates;
   // The template compiler is only loaded when the project overrides a built-in template.
   const compileTemplate = loadedTemplates.overridden.length ? (await import('handlebars')).default.compile : undefined;
-  const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, templates, compileTemplate });
+  const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, registry: TARGETS, templates, compileTemplate });
   // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
   result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
   if (hasErrors(result.diagnostics)) result.files = [];
@@ -175,8 +175,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       } else io.out(text);
     });
   cli.command('targets', 'List the targets').action(async () => {
-    const { listTargets } = await import('../targets/index.js');
-    const list = listTargets();
+    const list = TARGETS;
     const width = Math.max(...list.map((t) => t.name.length));
     for (const t of list) io.out(`${t.name.padEnd(width)}  ${t.description}\n`);
   });

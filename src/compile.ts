@@ -2,16 +2,21 @@
 import { analyze, dedupe, placeFinding } from './analyze.js';
 import type { Analysis, AnalyzeOptions } from './analyze.js';
 import { hasErrors, show, sortDiagnostics } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import type { DeployModel } from './model/model.js';
 import { joinPath } from './model/normalize.js';
+import type { ProductKinds } from './products.js';
 import { createRenderer } from './render.js';
 import type { TemplateCompiler, TemplateSources } from './render.js';
 import type { Finding } from './spec/finding.js';
 import { createLocator } from './spec/locate.js';
-import type { Capabilities, OutputFile, Target, TargetName } from './target.js';
+import type { AnyTarget, Capabilities, EmitContext, Feature, OutputFile, Unsupported } from './target.js';
 
 export interface CompileOptions extends AnalyzeOptions {
-  targets: readonly Target[];
+  /** The targets to build, in order. */
+  targets: readonly AnyTarget[];
+  /** Every registered target: their rules run and their offers are available (default: `targets`). */
+  registry?: readonly AnyTarget[];
   /** Template sources by `<target>/<file>`; user overrides replace built-ins. */
   templates: TemplateSources;
   /** Needed only when `templates` holds overrides of the built-ins. */
@@ -23,37 +28,67 @@ export interface CompileResult extends Analysis {
 }
 
 /** Every feature of the model that a target's capabilities do not cover, as findings at the feature. */
-export function capabilityFindings(model: DeployModel, target: Target): Finding[] {
+export function capabilityFindings(model: DeployModel, target: AnyTarget): Finding[] {
   const out: Finding[] = [];
   const c: Capabilities = target.capabilities;
-  const report = (support: Exclude<Capabilities[keyof Capabilities], true>, path: Finding['path'], subject: string) =>
-    out.push({ severity: support.severity, code: `${target.name}/unsupported`, message: support.message.replace('{subject}', subject), hint: support.hint.replace('{subject}', subject), path, at: 'key', target: target.name });
-  if (c.cron !== true) for (const j of model.jobs) report(c.cron, j.path, `job "${j.name}" (${j.schedule}: ${j.command})`);
-  if (c.release !== true && model.release) report(c.release, model.release.path, 'the release step');
-  if (c.workers !== true) for (const p of model.processes) if (p.kind === 'worker') report(c.workers, p.path, `process "${p.name}"`);
-  if (c.staticSite !== true && model.static.serve === 'static-site') report(c.staticSite, [...model.static.path, 'serve'], 'the static site');
-  if (c.buildTimeResourceUrls !== true) {
-    for (const v of model.env) if (v.kind === 'reference' && v.scope !== 'runtime') report(c.buildTimeResourceUrls, v.path, v.name);
-  }
-  if (c.generatedSecrets !== true) for (const v of model.env) if (v.kind === 'generated') report(c.generatedSecrets, v.path, v.name);
+  const report = (feature: Feature, path: Finding['path'], subject: string) => {
+    const support = c[feature];
+    if (support === true) return;
+    const s: Unsupported = support;
+    out.push({ severity: s.severity, code: `${target.name}/unsupported`, message: s.message(subject), hint: s.hint(subject), path, at: 'key', target: target.name });
+  };
+  for (const j of model.jobs) report('cron', j.path, `job "${j.name}" (${j.schedule}: ${j.command})`);
+  if (model.release) report('release', model.release.path, 'the release step');
+  for (const p of model.processes) if (p.kind === 'worker') report('workers', p.path, `process "${p.name}"`);
+  if (model.static.serve === 'static-site') report('staticSite', [...model.static.path, 'serve'], 'the static site');
+  for (const v of model.env) if (v.kind === 'reference' && v.scope !== 'runtime') report('buildTimeResourceUrls', v.path, v.name);
+  for (const v of model.env) if (v.kind === 'generated') report('generatedSecrets', v.path, v.name);
   return out;
+}
+
+/** The emit context of one target: its templates, and the offers of every registered target. */
+function emitContext(target: AnyTarget, model: DeployModel, registry: readonly AnyTarget[], render: (name: string, view: object) => string): EmitContext {
+  const optionsOf = new Map<AnyTarget, unknown>();
+  const options = (t: AnyTarget) => {
+    if (!optionsOf.has(t)) optionsOf.set(t, t.options(model.targets[t.name], model));
+    return optionsOf.get(t);
+  };
+  const offer = <K extends keyof ProductKinds>(t: AnyTarget, kind: K): ProductKinds[K] | null => {
+    const make = t.offers?.[kind] as ((m: DeployModel, o: unknown) => ProductKinds[K]) | undefined;
+    return make ? make(model, options(t)) : null;
+  };
+  return {
+    render: (name, view) => render(`${target.name}/${name}`, view),
+    product(kind) {
+      for (const t of registry) {
+        const p = offer(t, kind);
+        if (p !== null) return p;
+      }
+      return null;
+    },
+    products(kind) {
+      return registry.map((t) => offer(t, kind)).filter((p) => p !== null);
+    },
+  };
 }
 
 /** Compile to every requested target in memory. Files are returned only when nothing failed. */
 export function compile(file: string, input: string | Uint8Array, opts: CompileOptions): CompileResult {
-  const analysis = analyze(file, input, opts);
+  const registry = opts.registry ?? opts.targets;
+  const analysis = analyze(file, input, { ...opts, targets: registry });
   if (!analysis.model) return { ...analysis, files: [] };
   const model = analysis.model;
   const loc = createLocator(analysis.loaded, opts.env ?? null);
   const render = createRenderer(opts.templates, opts.compileTemplate);
-  const diagnostics = [...analysis.diagnostics];
+  const diagnostics: Diagnostic[] = [...analysis.diagnostics];
   const files: OutputFile[] = [];
-  const owner = new Map<string, TargetName>();
+  const owner = new Map<string, string>();
   for (const target of opts.targets) {
     const findings = capabilityFindings(model, target);
-    let emitted: ReturnType<Target['emit']>;
+    const where = () => loc.place(target.outputPathOption ?? [], 'value');
+    let emitted: ReturnType<AnyTarget['emit']>;
     try {
-      emitted = target.emit(model, { render: (name, view) => render(`${target.name}/${name}`, view) });
+      emitted = target.emit(model, target.options(model.targets[target.name], model), emitContext(target, model, registry, render));
     } catch (err) {
       diagnostics.push({ severity: 'error', code: `${target.name}/template`, message: `cannot render ${target.name} output: ${(err as Error).message}`, hint: 'Check the template override in .deployspec/templates/ for a misspelled variable.', file, line: 1, col: 1, target: target.name });
       continue;
@@ -63,12 +98,12 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     for (const f of emitted.files) {
       const path = joinPath(f.path);
       if (path.startsWith('..') || f.path.startsWith('/') || path === '.') {
-        diagnostics.push({ severity: 'error', code: 'output/outside-project', message: `${target.name} output path ${show(f.path)} leaves the project folder`, hint: 'Use a path inside the project, without `..`.', ...loc.place(outputPathOrigin(model, target.name), 'value'), target: target.name });
+        diagnostics.push({ severity: 'error', code: 'output/outside-project', message: `${target.name} output path ${show(f.path)} leaves the project folder`, hint: 'Use a path inside the project, without `..`.', ...where(), target: target.name });
         continue;
       }
       const prior = owner.get(path);
       if (prior) {
-        diagnostics.push({ severity: 'error', code: 'output/conflict', message: `${target.name} and ${prior} both write ${path}`, hint: 'Change one of the output paths under `targets:`.', ...loc.place(outputPathOrigin(model, target.name), 'value'), target: target.name });
+        diagnostics.push({ severity: 'error', code: 'output/conflict', message: `${target.name} and ${prior} both write ${path}`, hint: 'Change one of the output paths under `targets:`.', ...where(), target: target.name });
         continue;
       }
       owner.set(path, target.name);
@@ -78,10 +113,4 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
   const sorted = sortDiagnostics(dedupe(diagnostics));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ...analysis, diagnostics: sorted, files: hasErrors(sorted) ? [] : files };
-}
-
-function outputPathOrigin(model: DeployModel, target: TargetName): (string | number)[] {
-  if (target === 'digitalocean') return [...model.targets.digitalocean.specPath, 'path'];
-  if (target === 'django') return [...model.targets.django.specPath, 'path'];
-  return [];
 }

@@ -1,12 +1,24 @@
-/** The target registry: one entry per folder under targets/, in the order `--target all` builds them. */
-import type { Target, TargetName } from '../src/target.js';
+/**
+ * The target registry: the one list of targets, in the order `--target all` builds them. Each entry is a folder
+ * under targets/ exporting its Target; target names, the `--target` choices, the README's platform table and the
+ * pre-commit hook's file filter are all derived from this list.
+ */
+import type { AnyTarget } from '../src/target.js';
 import { digitalocean } from './digitalocean/digitalocean.js';
 import { django } from './django/django.js';
 import { docker } from './docker/docker.js';
 import { heroku } from './heroku/heroku.js';
 
-export const TARGETS: Readonly<Record<TargetName, Target>> = { heroku, digitalocean, docker, django };
+export const TARGETS = [heroku, digitalocean, docker, django] as const satisfies readonly AnyTarget[];
 
-export function listTargets(): Target[] {
-  return Object.values(TARGETS);
+export type TargetName = (typeof TARGETS)[number]['name'];
+
+export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((t) => t.name);
+
+export function listTargets(): AnyTarget[] {
+  return [...TARGETS];
+}
+
+export function targetByName(name: string): AnyTarget | undefined {
+  return TARGETS.find((t) => t.name === name);
 }

@@ -6,11 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { analyzeText, compileText, ROOT, yaml } from './helpers/spec.js';
 import { assertGolden, exampleText } from './helpers/paas.js';
-import { TARGETS, listTargets } from '../targets/index.js';
+import { targetByName, listTargets  } from '../targets/index.js';
 import { pyLiteral } from '../targets/django/python.js';
 import type { PyValue } from '../targets/django/python.js';
 
-const django = TARGETS.django!;
+const django = targetByName('django')!;
 const EXAMPLES = readdirSync(`${ROOT}examples`).filter((d) => /^\d\d-/.test(d)).sort();
 
 /** Runs python3 with a script on stdin-free argv and returns parsed JSON from stdout. */

@@ -7,10 +7,10 @@ import { NO_FACTS } from '../src/model/normalize.js';
 import { heroku } from '../targets/heroku/heroku.js';
 import { checkAppJson } from '../targets/heroku/check.js';
 import { schedulerChoice } from '../targets/heroku/scheduler.js';
-import { shellQuote } from '../targets/heroku/commands.js';
+import { shellQuote } from '../src/model/commands.js';
 import { assertGolden, EXAMPLES, exampleText, herokuSchemaErrors } from './helpers/paas.js';
 import { parseProcfile } from './helpers/procfile.js';
-import { analyzeText, brief, compileText, MINIMAL, yaml } from './helpers/spec.js';
+import { analyzeText, brief, compileText, MINIMAL, yaml, stubContext } from './helpers/spec.js';
 
 const build = (text: string) => compileText(text, { targets: [heroku] });
 const file = (r: ReturnType<typeof build>, path: string) => r.files.find((f) => f.path === path)?.contents;
@@ -72,7 +72,7 @@ test('a command that cannot be one Procfile line is an error finding, never a br
   const a = analyzeText(MINIMAL + 'processes:\n  worker:\n    command: run\n', null, NO_FACTS);
   const model = a.model!;
   model.processes[1]!.command = 'run\nweb: evil';
-  const out = heroku.emit(model, { render: (_n, v) => JSON.stringify(v) });
+  const out = heroku.emit(model, heroku.options(model.targets.heroku, model), stubContext());
   assert.equal(out.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.path]), [['heroku/procfile-command', ['processes', 'worker']]]);
   assert.not.match(out.files.find((f) => f.path === 'Procfile')!.contents, /evil/);
 });

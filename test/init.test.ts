@@ -9,7 +9,8 @@ import { analyze } from '../src/analyze.js';
 import { slugify } from '../src/init/draft.js';
 import { renderSpec } from '../src/init/render.js';
 import { requirementNames, scanProject } from '../src/init/scan.js';
-import type { ProjectFiles } from '../src/init/scan.js';
+import type { ProjectFiles } from '../src/init/files.js';
+import { TARGETS } from '../targets/index.js';
 import { ROOT, runCli } from './helpers/spec.js';
 
 const test = suite('init');
@@ -51,7 +52,7 @@ test('scanner: monorepo manage.py → django.root; settings module, wsgi, STATIC
       'frontend/package.json': '{"scripts":{"build":"vite build"}}',
       'frontend/package-lock.json': '{}',
     }),
-    { folderName: 'My Monorepo' },
+    { folderName: 'My Monorepo', importers: TARGETS.flatMap((t) => t.importers ?? []) },
   );
   const s = d.spec as Record<string, any>;
   assert.equal(s.django, { root: 'backend', project: 'core', settings: 'core.settings.production', wsgi: 'core.asgi_wsgi:app' });

@@ -1,4 +1,7 @@
 import { test } from 'uvu';
+import { digitalOceanOptions } from '../targets/digitalocean/options.js';
+import { djangoOptions } from '../targets/django/options.js';
+import { dockerOptions } from '../targets/docker/options.js';
 import * as assert from 'uvu/assert';
 import { joinPath, relativePath } from '../src/model/normalize.js';
 import { analyzeText, MINIMAL, yaml } from './helpers/spec.js';
@@ -18,9 +21,9 @@ test('a minimal spec gets every default', () => {
   assert.equal(m.static, { serve: 'whitenoise', url: '/static/', root: 'staticfiles', collectstatic: 'build', dirs: [], path: [] });
   assert.equal(m.media.storage, 'none');
   assert.equal(m.env.map((v) => `${v.name}:${v.kind}`), ['DJANGO_SETTINGS_MODULE:plain', 'SECRET_KEY:generated']);
-  assert.is(m.targets.docker.baseImage, 'python:3.12-slim');
-  assert.is(m.targets.django.path, 'mysite/deploy_settings.py');
-  assert.is(m.targets.digitalocean.path, '.do/app.yaml');
+  assert.is(dockerOptions(m.targets.docker, m).baseImage, 'python:3.12-slim');
+  assert.is(djangoOptions(m.targets.django, m).path, 'mysite/deploy_settings.py');
+  assert.is(digitalOceanOptions(m.targets.digitalocean).path, '.do/app.yaml');
 });
 
 test('a database brings DATABASE_URL and the default migrate release step', () => {
@@ -63,7 +66,7 @@ test('monorepo paths: client output becomes a STATICFILES_DIRS entry relative to
   assert.is(m.django.root, 'backend');
   assert.equal(m.client, { root: 'frontend', install: 'npm ci', build: 'npm run build', output: 'frontend/dist', path: ['client'] });
   assert.equal(m.static.dirs, ['../frontend/dist']);
-  assert.is(m.targets.django.path, 'backend/mysite/deploy_settings.py');
+  assert.is(djangoOptions(m.targets.django, m).path, 'backend/mysite/deploy_settings.py');
 });
 
 test('dependencies: auto picks the file that exists in the Django folder', () => {

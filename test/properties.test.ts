@@ -22,6 +22,8 @@ import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
 import { repair, schemaSpec } from './helpers/arbitrary.js';
 import { composeSchemaErrors, doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
 import { parseProcfile } from './helpers/procfile.js';
+import { digitalOceanOptions } from '../targets/digitalocean/options.js';
+import { djangoOptions } from '../targets/django/options.js';
 import { compileText } from './helpers/spec.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -56,7 +58,7 @@ function checkOutputs(r: CompileResult): string[] {
   if (JSON.stringify(procfile.entries.map((e) => e.name).sort()) !== JSON.stringify(expected)) problems.push(`Procfile processes ${procfile.entries.map((e) => e.name)} != ${expected}`);
 
   // Read as YAML 1.1, as doctl's parser does: an unquoted yes or 1_000 would not come back as a string.
-  const doSpec = parse(file(r, m.targets.digitalocean.path.split('/').pop()!)!, { version: '1.1' });
+  const doSpec = parse(file(r, digitalOceanOptions(m.targets.digitalocean).path.split('/').pop()!)!, { version: '1.1' });
   problems.push(...doSchemaErrors(doSpec).map((e) => `app.yaml: ${e}`), ...unknownDoKeys(doSpec).map((k) => `app.yaml unknown key ${k}`));
   for (const v of m.env) {
     const e = (doSpec.envs ?? []).find((x: { key: string }) => x.key === v.name);
@@ -93,7 +95,7 @@ function checkOutputs(r: CompileResult): string[] {
   const instructions = DockerfileParser.parse(dockerfile).getInstructions();
   if (instructions.filter((i) => i.getKeyword() === 'CMD').length !== 1) problems.push('Dockerfile must have exactly one CMD');
   if (instructions.some((i) => !['FROM', 'ARG', 'ENV', 'WORKDIR', 'RUN', 'COPY', 'USER', 'EXPOSE', 'HEALTHCHECK', 'CMD', 'SHELL'].includes(i.getKeyword()))) problems.push('Dockerfile has an unexpected instruction');
-  const settings = r.files.find((f) => f.path === m.targets.django.path)!;
+  const settings = r.files.find((f) => f.path === djangoOptions(m.targets.django, m).path)!;
   if (pythonOk) {
     const dir = mkdtempSync(join(tmpdir(), 'deployspec-prop-'));
     const p = join(dir, `m${pythonFiles.length}.py`);

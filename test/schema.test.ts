@@ -3,7 +3,7 @@ import fg from 'fast-glob';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAjv } from '../scripts/gen-validator.mjs';
-import { generateTypes } from '../scripts/gen-types.mjs';
+import { generate } from '../scripts/gen-schema.mjs';
 import { analyzeText, ROOT, runCli } from './helpers/spec.js';
 
 const schemaText = readFileSync(ROOT + 'schema/deploy.schema.json', 'utf8');
@@ -35,9 +35,10 @@ test('every property documents itself, and every mapping rejects unknown keys', 
   assert.equal(open, []);
 });
 
-test('src/spec/types.gen.ts is in sync with the schema', async () => {
-  const fresh = await generateTypes();
-  assert.ok(fresh === readFileSync(ROOT + 'src/spec/types.gen.ts', 'utf8'), 'run `npm run gen` to regenerate src/spec/types.gen.ts');
+test('every file generated from the schema sources is up to date (schema, types, defaults, target options)', async () => {
+  const stale: string[] = [];
+  for (const [path, text] of await generate()) if (text !== readFileSync(ROOT + path, 'utf8')) stale.push(path);
+  assert.equal(stale, [], 'run `npm run gen` to regenerate them');
 });
 
 test('every example validates with no errors and no warnings', async () => {

@@ -6,7 +6,8 @@ import { formatText, summary } from '../format.js';
 import { displayPath, projectFacts, SPEC_NAMES } from '../io/read.js';
 import { renderSpec } from '../init/render.js';
 import { scanProject } from '../init/scan.js';
-import type { ProjectFiles } from '../init/scan.js';
+import type { ProjectFiles } from '../init/files.js';
+import { TARGETS } from '../../targets/index.js';
 import type { Io } from './io.js';
 import { UsageError } from './io.js';
 
@@ -44,7 +45,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     io.err(`deployspec: ${displayPath(io.cwd, existing)} already exists; nothing written. Re-run with --force to replace it, or --stdout to print the proposal.\n`);
     return 1;
   }
-  const draft = scanProject(await listProject(dir), { folderName: basename(dir), name: opts.name, project: opts.project });
+  const draft = scanProject(await listProject(dir), { folderName: basename(dir), name: opts.name, project: opts.project, importers: TARGETS.flatMap((t) => t.importers ?? []) });
   if (draft.spec.django === undefined || (draft.spec.django as Record<string, unknown>).project === undefined) {
     io.err('deployspec: no Django project found (no manage.py naming DJANGO_SETTINGS_MODULE, no wsgi.py); pass --project <package> to name it\n');
     return 1;

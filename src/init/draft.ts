@@ -50,13 +50,3 @@ export function slugify(raw: string): string {
   s = s.slice(0, 30).replace(/-+$/, '');
   return s.length >= 2 ? s : 'app';
 }
-
-/** Heroku dyno size → deployspec's portable size. */
-export const HEROKU_SIZES: Readonly<Record<string, string>> = {
-  eco: 'tiny',
-  basic: 'tiny',
-  'standard-1x': 'small',
-  'standard-2x': 'medium',
-  'performance-m': 'large',
-  'performance-l': 'xlarge',
-};

@@ -2,21 +2,19 @@
  * `init`'s scanner: finds the facts deployspec models in an existing project (like `fly launch` does) and
  * records where each came from. Pure over a file listing and a reader, so tests need no real folders.
  */
-import { finishDraft, importAppJson, importDoAppSpec, importProcfile } from './import.js';
+import type { Importer } from '../target.js';
 import { newDraft, setIn, slugify } from './draft.js';
 import type { Draft } from './draft.js';
-
-export interface ProjectFiles {
-  /** Every file, relative POSIX paths (vendored folders already left out). */
-  list: readonly string[];
-  read(path: string): string | null;
-}
+import { finishDraft } from './env.js';
+import type { ProjectFiles } from './files.js';
 
 export interface ScanOptions {
   /** Folder name, for the default app name. */
   folderName: string;
   name?: string;
   project?: string;
+  /** The targets' importers of existing platform files, in registry order. */
+  importers: readonly Importer[];
 }
 
 const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '.');
@@ -112,7 +110,6 @@ function scanRuntime(files: ProjectFiles, d: Draft, root: string): void {
     const m = rt ? /python-(3\.\d+(?:\.\d+)?)/.exec(rt) : null;
     if (m) {
       setIn(d, ['runtime', 'python'], m[1]!, inDir(dir, 'runtime.txt'));
-      setIn(d, ['targets', 'heroku', 'runtime_file'], 'runtime.txt', `keeps ${inDir(dir, 'runtime.txt')} (not .python-version)`);
       return;
     }
     const pv = files.read(inDir(dir, '.python-version'))?.trim();
@@ -156,9 +153,8 @@ export function scanProject(files: ProjectFiles, opts: ScanOptions): Draft {
   if (!project) return d;
   scanRuntime(files, d, root);
   // Platform files first: what the user already deploys with wins over guesses from the dependencies.
-  importAppJson(files, d, !!opts.name);
-  importDoAppSpec(files, d, !!opts.name);
-  importProcfile(files, d, root);
+  const ordered = [...opts.importers.filter((i) => !i.late), ...opts.importers.filter((i) => i.late)];
+  for (const importer of ordered) importer.run(files, d, { root, nameGiven: !!opts.name });
   scanDependencies(files, d, root, project);
   scanClient(files, d, root);
   finishDraft(d);

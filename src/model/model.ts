@@ -26,7 +26,8 @@ export interface DeployModel {
   media: MediaModel;
   hosts: HostModel[];
   sentry: SentryModel | null;
-  targets: TargetOptions;
+  /** `targets.<name>` as written (schema-valid, overlay applied); each target normalizes its own. */
+  targets: Readonly<Record<string, unknown>>;
 }
 
 export interface DjangoModel {
@@ -137,59 +138,4 @@ export interface SentryModel {
   tracesSampleRate: number;
   sendDefaultPii: boolean;
   path: SpecPath;
-}
-
-export interface HerokuOptions {
-  stack: 'heroku-22' | 'heroku-24';
-  region: 'us' | 'eu';
-  /** Explicit buildpacks, or null for the default list. */
-  buildpacks: string[] | null;
-  sizes: Record<string, string>;
-  postgresPlan: string | null;
-  redisPlan: string | null;
-  schedulerPlan: string;
-  runtimeFile: 'python-version' | 'runtime.txt';
-  reviewApps: boolean;
-  postdeploy: string | null;
-  overrides: Record<string, unknown>;
-  specPath: SpecPath;
-}
-
-export interface DigitalOceanOptions {
-  path: string;
-  region: string | null;
-  sizes: Record<string, string>;
-  github: { repo: string; branch: string; deployOnPush: boolean } | null;
-  databaseCluster: string | null;
-  overrides: Record<string, unknown>;
-  specPath: SpecPath;
-}
-
-export interface DockerOptions {
-  baseImage: string;
-  nodeImage: string;
-  port: number;
-  user: string;
-  compose: boolean;
-  overrides: Record<string, unknown>;
-  specPath: SpecPath;
-}
-
-export interface DjangoTargetOptions {
-  path: string;
-  sslRedirect: boolean;
-  hstsSeconds: number;
-  hstsIncludeSubdomains: boolean;
-  hstsPreload: boolean;
-  connMaxAge: number;
-  /** null: decided per platform (required on PaaS, off against the compose database). */
-  dbSslRequire: boolean | null;
-  specPath: SpecPath;
-}
-
-export interface TargetOptions {
-  heroku: HerokuOptions;
-  digitalocean: DigitalOceanOptions;
-  docker: DockerOptions;
-  django: DjangoTargetOptions;
 }

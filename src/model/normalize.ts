@@ -1,5 +1,6 @@
 /** Normalizer: schema-valid, rule-checked spec data → the fully defaulted DeployModel. Pure. */
 import type { DeploySpec, EnvObject } from '../spec/types.gen.js';
+import { DEFAULTS as D } from '../spec/schema.gen.js';
 import type { DeployModel, EnvVarModel, ProcessModel, Size, SpecPath } from './model.js';
 
 export interface ProjectFacts {
@@ -38,14 +39,14 @@ function envObject(v: unknown): EnvObject {
 }
 
 export function normalize(spec: DeploySpec, environment: string | null, facts: ProjectFacts = NO_FACTS): DeployModel {
-  const djRoot = joinPath(spec.django.root ?? '.');
+  const djRoot = joinPath(spec.django.root ?? D['django.root']);
   const project = spec.django.project;
   const [wsgiModule, wsgiCallable] = (spec.django.wsgi ?? `${project}.wsgi:application`).split(':') as [string, string | undefined];
   const settingsModule = spec.django.settings ?? `${project}.settings`;
   // `auto` takes the first dependency file found in the Django folder, then at the root (a src/ layout keeps
   // pyproject.toml at the root); an explicit kind still looks in both places for its file.
   const FILES = { requirements: 'requirements.txt', pipenv: 'Pipfile', pyproject: 'pyproject.toml' } as const;
-  const declared = spec.django.dependencies ?? 'auto';
+  const declared = spec.django.dependencies ?? D['django.dependencies'];
   const dirs = djRoot === '.' ? ['.'] : [djRoot, '.'];
   const kinds = declared === 'auto' ? (['requirements', 'pipenv', 'pyproject'] as const) : ([declared] as const);
   let dependencies: DeployModel['django']['dependencies'] = declared === 'auto' ? 'requirements' : declared;
@@ -72,8 +73,8 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
       kind: isWeb ? 'web' : 'worker',
       command: p.command ?? (isWeb ? `gunicorn ${wsgi}` : ''),
       defaultCommand: isWeb && p.command === undefined,
-      instances: p.instances ?? 1,
-      size: (p.size ?? 'tiny') as Size,
+      instances: p.instances ?? D['processes.*.instances'],
+      size: (p.size ?? D['processes.*.size']) as Size,
       healthCheck: isWeb ? (p.health_check ?? null) : null,
       path: spec.processes?.[name] ? ['processes', name] : ['processes'],
     });
@@ -82,34 +83,48 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
   let release: DeployModel['release'] = null;
   if (spec.release === false) release = null;
   else if (spec.release?.command) release = { command: spec.release.command, path: ['release', 'command'] };
-  else if (spec.release || spec.database) release = { command: 'python manage.py migrate --noinput', path: spec.release ? ['release'] : ['database'] };
+  else if (spec.release || spec.database) release = { command: D['release.command'], path: spec.release ? ['release'] : ['database'] };
 
   const jobs = Object.entries(spec.jobs ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, j]) => ({ name, schedule: (j.schedule ?? '').trim().split(/\s+/).join(' '), command: j.command ?? '', size: (j.size ?? 'tiny') as Size, path: ['jobs', name] }));
+    .map(([name, j]) => ({ name, schedule: (j.schedule ?? '').trim().split(/\s+/).join(' '), command: j.command ?? '', size: (j.size ?? D['jobs.*.size']) as Size, path: ['jobs', name] }));
 
   let client: DeployModel['client'] = null;
   if (spec.client) {
-    const root = joinPath(spec.client.root ?? 'frontend');
+    const root = joinPath(spec.client.root ?? D['client.root']);
     client = {
       root,
-      install: spec.client.install ?? 'npm ci',
-      build: spec.client.build ?? 'npm run build',
+      install: spec.client.install ?? D['client.install'],
+      build: spec.client.build ?? D['client.build'],
       output: joinPath(spec.client.output ?? joinPath(root, 'dist')),
       path: ['client'],
     };
   }
 
   const database = spec.database
-    ? { engine: 'postgres' as const, version: spec.database.version ?? '16', plan: spec.database.plan ?? 'dev', name: spec.database.name ?? 'db', env: spec.database.env ?? 'DATABASE_URL', path: ['database'] }
+    ? {
+        engine: spec.database.engine ?? D['database.engine'],
+        version: spec.database.version ?? D['database.version'],
+        plan: spec.database.plan ?? D['database.plan'],
+        name: spec.database.name ?? D['database.name'],
+        env: spec.database.env ?? D['database.env'],
+        path: ['database'],
+      }
     : null;
   const cache = spec.cache
-    ? { engine: spec.cache.engine ?? 'redis', version: spec.cache.version ?? '7', plan: spec.cache.plan ?? 'dev', name: spec.cache.name ?? 'cache', env: spec.cache.env ?? 'REDIS_URL', path: ['cache'] }
+    ? {
+        engine: spec.cache.engine ?? D['cache.engine'],
+        version: spec.cache.version ?? D['cache.version'],
+        plan: spec.cache.plan ?? D['cache.plan'],
+        name: spec.cache.name ?? D['cache.name'],
+        env: spec.cache.env ?? D['cache.env'],
+        path: ['cache'],
+      }
     : null;
 
   const media: DeployModel['media'] = {
-    storage: spec.media?.storage ?? 'none',
-    url: withSlashes(spec.media?.url ?? '/media/'),
+    storage: spec.media?.storage ?? D['media.storage'],
+    url: withSlashes(spec.media?.url ?? D['media.url']),
     s3:
       spec.media?.storage === 's3'
         ? {
@@ -117,7 +132,7 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
             region: spec.media.s3?.region ?? null,
             endpoint: spec.media.s3?.endpoint ?? null,
             customDomain: spec.media.s3?.custom_domain ?? null,
-            location: spec.media.s3?.location ?? '',
+            location: spec.media.s3?.location ?? D['media.s3.location'],
           }
         : null,
     path: spec.media ? ['media'] : [],
@@ -126,31 +141,25 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
   const sentrySpec = spec.monitoring?.sentry;
   const sentry = sentrySpec
     ? {
-        dsnEnv: sentrySpec.dsn_env ?? 'SENTRY_DSN',
+        dsnEnv: sentrySpec.dsn_env ?? D['monitoring.sentry.dsn_env'],
         environment: sentrySpec.environment ?? environment ?? 'production',
-        tracesSampleRate: sentrySpec.traces_sample_rate ?? 0,
-        sendDefaultPii: sentrySpec.send_default_pii ?? false,
+        tracesSampleRate: sentrySpec.traces_sample_rate ?? D['monitoring.sentry.traces_sample_rate'],
+        sendDefaultPii: sentrySpec.send_default_pii ?? D['monitoring.sentry.send_default_pii'],
         path: ['monitoring', 'sentry'],
       }
     : null;
 
   const env = buildEnv(spec, { settingsModule, database, cache, media, sentry });
 
-  const hosts = (spec.hosts ?? []).map((h, i) => ({
+  const hosts = (spec.hosts ?? D.hosts).map((h, i) => ({
     name: h.startsWith('*.') ? h.slice(2) : h,
     wildcard: h.startsWith('*.'),
     primary: i === 0,
     path: ['hosts', i],
   }));
 
-  const t = spec.targets ?? {};
-  const h = t.heroku ?? {};
-  const d = t.digitalocean ?? {};
-  const k = t.docker ?? {};
-  const dj = t.django ?? {};
-  const python = spec.runtime?.python ?? '3.12';
-  const node = spec.runtime?.node ?? '20';
-  const pythonMinor = python.split('.').slice(0, 2).join('.');
+  const python = spec.runtime?.python ?? D['runtime.python'];
+  const node = spec.runtime?.node ?? D['runtime.node'];
 
   return {
     name: spec.name,
@@ -166,60 +175,17 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
     database,
     cache,
     static: {
-      serve: spec.static?.serve ?? 'whitenoise',
-      url: withSlashes(spec.static?.url ?? '/static/'),
-      root: joinPath(spec.static?.root ?? 'staticfiles'),
-      collectstatic: spec.static?.collectstatic ?? 'build',
+      serve: spec.static?.serve ?? D['static.serve'],
+      url: withSlashes(spec.static?.url ?? D['static.url']),
+      root: joinPath(spec.static?.root ?? D['static.root']),
+      collectstatic: spec.static?.collectstatic ?? D['static.collectstatic'],
       dirs: client ? [relativePath(djRoot, client.output)] : [],
       path: spec.static ? ['static'] : [],
     },
     media,
     hosts,
     sentry,
-    targets: {
-      heroku: {
-        stack: h.stack ?? 'heroku-24',
-        region: h.region ?? 'us',
-        buildpacks: h.buildpacks ?? null,
-        sizes: { ...(h.sizes ?? {}) },
-        postgresPlan: h.postgres_plan ?? null,
-        redisPlan: h.redis_plan ?? null,
-        schedulerPlan: h.scheduler_plan ?? 'standard',
-        runtimeFile: h.runtime_file ?? 'python-version',
-        reviewApps: h.review_apps ?? false,
-        postdeploy: h.postdeploy ?? null,
-        overrides: h.overrides ?? {},
-        specPath: ['targets', 'heroku'],
-      },
-      digitalocean: {
-        path: joinPath(d.path ?? '.do/app.yaml'),
-        region: d.region ?? null,
-        sizes: { ...(d.sizes ?? {}) },
-        github: d.github ? { repo: d.github.repo, branch: d.github.branch ?? 'main', deployOnPush: d.github.deploy_on_push ?? true } : null,
-        databaseCluster: d.database_cluster ?? null,
-        overrides: d.overrides ?? {},
-        specPath: ['targets', 'digitalocean'],
-      },
-      docker: {
-        baseImage: k.base_image ?? `python:${pythonMinor}-slim`,
-        nodeImage: k.node_image ?? `node:${node}-slim`,
-        port: k.port ?? 8000,
-        user: k.user ?? 'app',
-        compose: k.compose ?? true,
-        overrides: k.overrides ?? {},
-        specPath: ['targets', 'docker'],
-      },
-      django: {
-        path: joinPath(dj.path ?? joinPath(djRoot, project, 'deploy_settings.py')),
-        sslRedirect: dj.ssl_redirect ?? true,
-        hstsSeconds: dj.hsts_seconds ?? 31536000,
-        hstsIncludeSubdomains: dj.hsts_include_subdomains ?? true,
-        hstsPreload: dj.hsts_preload ?? false,
-        connMaxAge: dj.conn_max_age ?? 600,
-        dbSslRequire: dj.db_ssl_require ?? null,
-        specPath: ['targets', 'django'],
-      },
-    },
+    targets: spec.targets ?? {},
   };
 }
 
@@ -267,7 +233,7 @@ function buildEnv(spec: DeploySpec, implied: Implied): EnvVarModel[] {
     const path: SpecPath = ['env', name];
     const prior = vars.get(name);
     const description = v.description ?? prior?.description ?? '';
-    const scope = v.scope ?? prior?.scope ?? 'runtime';
+    const scope = v.scope ?? prior?.scope ?? D['env.*.scope'];
     if (v.value !== undefined && v.secret !== true) {
       add({ name, kind: 'plain', value: String(v.value), ref: null, description, required: v.required ?? true, scope, origin: 'user', path });
     } else if (v.generate) {

@@ -1,4 +1,4 @@
-/** Five-field cron expressions (minute hour day-of-month month day-of-week), as Heroku Scheduler, App Platform and cron accept them. */
+/** Five-field cron expressions (minute hour day-of-month month day-of-week), as cron and the platforms' schedulers accept them. */
 
 const FIELDS = [
   { name: 'minute', min: 0, max: 59, names: null },
@@ -44,14 +44,4 @@ function toNumber(s: string, names: readonly string[] | null, min: number): numb
   if (/^[0-9]{1,2}$/.test(s)) return Number(s);
   const i = names?.indexOf(s.toLowerCase()) ?? -1;
   return i >= 0 ? i + min : null;
-}
-
-/** Minutes between runs when the schedule is a fixed interval Heroku Scheduler can express, else null. */
-export function herokuSchedulerFrequency(expr: string): 'every 10 minutes' | 'every hour' | 'every day' | null {
-  const [m, h, dom, mon, dow] = expr.trim().split(/\s+/);
-  if (dom !== '*' || mon !== '*' || dow !== '*') return null;
-  if (h === '*' && (m === '*/10' || m === '0,10,20,30,40,50')) return 'every 10 minutes';
-  if (h === '*' && /^[0-9]+$/.test(m!)) return 'every hour';
-  if (/^[0-9]+$/.test(h!) && /^[0-9]+$/.test(m!)) return 'every day';
-  return null;
 }

@@ -160,19 +160,23 @@ const sentryDsnIsSecret: Rule = (spec, out) => {
   }
 };
 
-const targetSizesNameProcesses: Rule = (spec, out) => {
+/**
+ * For a target option keyed by process or job name (`targets.<target>.<option>.<name>`): every key must name a
+ * process or a job. Targets call it from their own rules.
+ */
+export function keysNameComponents(spec: DeploySpec, target: string, option: string): Finding[] {
+  const out: Finding[] = [];
   const names = [...Object.keys(spec.processes ?? {}), ...Object.keys(spec.jobs ?? {})];
   if (!names.includes('web')) names.push('web');
-  for (const t of ['heroku', 'digitalocean'] as const) {
-    const sizes = spec.targets?.[t]?.sizes;
-    for (const key of Object.keys(sizes ?? {})) {
-      if (!names.includes(key)) {
-        const guess = closest(key, names);
-        err(out, ['targets', t, 'sizes', key], 'unknown-process', `targets.${t}.sizes names "${key}", which is not a process or job`, guess ? `Did you mean "${guess}"?` : `Use one of: ${names.join(', ')}.`, 'key');
-      }
+  const map = (spec.targets?.[target] as Record<string, unknown> | undefined)?.[option];
+  for (const key of Object.keys(map ?? {})) {
+    if (!names.includes(key)) {
+      const guess = closest(key, names);
+      err(out, ['targets', target, option, key], 'unknown-process', `targets.${target}.${option} names "${key}", which is not a process or job`, guess ? `Did you mean "${guess}"?` : `Use one of: ${names.join(', ')}.`, 'key');
     }
   }
-};
+  return out;
+}
 
 const clientRuntimeUsed: Rule = (spec, out) => {
   if (spec.runtime?.node !== undefined && !spec.client) {
@@ -195,7 +199,6 @@ export const RULES: readonly Rule[] = [
   impliedVarsNotRedefined,
   mediaIsConfigured,
   sentryDsnIsSecret,
-  targetSizesNameProcesses,
   clientRuntimeUsed,
   releaseUseful,
 ];

@@ -5,6 +5,7 @@ import type { Finding } from '../../src/spec/finding.js';
 import { mergeOverlay } from '../../src/spec/merge.js';
 import { CONTROL, commandArgv, composeLiteral } from './escape.js';
 import { HEADER } from './dockerfile.js';
+import type { DockerOptions } from './options.js';
 
 type Obj = Record<string, unknown>;
 
@@ -25,9 +26,8 @@ export function reservedServices(model: DeployModel): string[] {
   return ['release', ...(model.database ? ['db'] : []), ...(cache ? [cache.name] : [])];
 }
 
-export function composeFile(model: DeployModel): { contents: string; findings: Finding[] } {
+export function composeFile(model: DeployModel, docker: DockerOptions): { contents: string; findings: Finding[] } {
   const findings: Finding[] = [];
-  const docker = model.targets.docker;
   const cache = cacheService(model);
   const reserved = reservedServices(model);
   for (const p of model.processes) {

@@ -3,12 +3,16 @@
  * Field choices follow Heroku Dev Center: "Procfile", "Release Phase", "app.json Schema", "Specifying a Python
  * Version" (python-support), "Heroku Postgres" / "Heroku Key-Value Store" plans, and "Heroku Scheduler".
  */
+import { fromRoot, notOneLine, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, ProcessModel, Size } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { mergeOverlay } from '../../src/spec/merge.js';
+import { keysNameComponents } from '../../src/spec/rules.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { checkAppJson } from './check.js';
-import { fromRoot, notOneLine, webCommand } from './commands.js';
+import { importers } from './import.js';
+import { herokuOptions } from './options.js';
+import type { HerokuOptions } from './options.js';
 import { schedulerChoice } from './scheduler.js';
 
 const DYNO: Record<Size, string> = { tiny: 'basic', small: 'standard-1x', medium: 'standard-2x', large: 'performance-m', xlarge: 'performance-l' };
@@ -19,7 +23,7 @@ const REDIS_PLAN = { dev: 'mini', production: 'premium-0' } as const;
 
 type Json = Record<string, unknown>;
 
-export const heroku: Target = {
+export const heroku: Target<'heroku', HerokuOptions> = {
   name: 'heroku',
   description: 'Procfile, app.json and .python-version for Heroku',
   capabilities: {
@@ -29,25 +33,32 @@ export const heroku: Target = {
     workers: true,
     staticSite: {
       severity: 'info',
-      message: 'Heroku has no static site component: {subject} falls back to WhiteNoise in the web dyno',
-      hint: 'Keep whitenoise installed (the generated settings use it on Heroku), or put a CDN in front of the app.',
+      message: (subject) => `Heroku has no static site component: ${subject} falls back to WhiteNoise in the web dyno`,
+      hint: () => 'Keep whitenoise installed (the generated settings use it on Heroku), or put a CDN in front of the app.',
     },
     // Config vars, add-on URLs included, are exported to the build (Dev Center "Buildpack API": ENV_DIR);
     // they exist only once the add-on is provisioned, and the build dyno must be able to reach the resource.
     buildTimeResourceUrls: {
       severity: 'info',
-      message: 'Heroku passes {subject} to the build as a config var, but only after the add-on exists',
-      hint: 'Build steps that need the database must tolerate its absence on the very first build of a new app.',
+      message: (subject) => `Heroku passes ${subject} to the build as a config var, but only after the add-on exists`,
+      hint: () => 'Build steps that need the database must tolerate its absence on the very first build of a new app.',
     },
     generatedSecrets: true,
   },
-  templates: ['Procfile.hbs'],
+  options: herokuOptions,
+  rules: (spec) => keysNameComponents(spec, 'heroku', 'sizes'),
   emit,
+  offers: {
+    // Heroku sets DYNO in every dyno; apps are served under <app>.herokuapp.com, Heroku Postgres requires TLS and
+    // Heroku Key-Value Store serves TLS with a self-signed certificate (Dev Center "Heroku Key-Value Store").
+    platformRuntime: () => ({ name: 'heroku', detect: 'DYNO', hosts: ['.herokuapp.com'], hostEnv: null, databaseTls: true, redisSelfSigned: true }),
+  },
+  importers,
+  outputs: ['Procfile', 'app.json', '.python-version', 'runtime.txt'],
 };
 
-function emit(model: DeployModel, ctx: EmitContext): EmitResult {
+function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResult {
   const findings: Finding[] = [];
-  const h = model.targets.heroku;
   const root = model.django.root;
   const lines: { name: string; command: string }[] = [];
   const line = (name: string, command: string, path: Finding['path']) => {
@@ -68,7 +79,7 @@ function emit(model: DeployModel, ctx: EmitContext): EmitResult {
   }
   const procfile = ctx.render('Procfile.hbs', { lines });
 
-  let app = appJson(model, findings);
+  let app = appJson(model, h, findings);
   const overrides = h.overrides;
   if (Object.keys(overrides).length) {
     const merged = mergeOverlay(app, overrides) as Json;
@@ -90,18 +101,17 @@ function emit(model: DeployModel, ctx: EmitContext): EmitResult {
     findings.push({ severity: 'info', code: 'heroku/runtime-txt', message: 'runtime.txt is deprecated by the Heroku Python buildpack', hint: 'Use `runtime_file: python-version` (the default) to write .python-version instead.', path: [...h.specPath, 'runtime_file'] });
   } else files.push({ path: '.python-version', contents: `${model.runtime.python}\n` });
 
-  findings.push(...scheduleFindings(model), ...layoutFindings(model));
+  findings.push(...scheduleFindings(model, h), ...layoutFindings(model, h));
   return { files, findings };
 }
 
-function appJson(model: DeployModel, findings: Finding[]): Json {
-  const h = model.targets.heroku;
+function appJson(model: DeployModel, h: HerokuOptions, findings: Finding[]): Json {
   const app: Json = { name: model.name };
   if (model.description) app.description = model.description;
   app.stack = h.stack;
   app.env = envBlock(model, findings);
-  app.formation = formation(model, findings, false);
-  const addons = addonList(model, findings, false);
+  app.formation = formation(model, h, findings, false);
+  const addons = addonList(model, h, findings, false);
   if (addons.length) app.addons = addons;
   const packs = h.buildpacks ?? [...(model.client ? ['heroku/nodejs'] : []), 'heroku/python'];
   app.buildpacks = packs.map((url) => ({ url }));
@@ -112,8 +122,8 @@ function appJson(model: DeployModel, findings: Finding[]): Json {
   }
   if (h.reviewApps) {
     // "Review Apps": keys under environments.review replace the top-level ones for review apps: smallest plans.
-    const review: Json = { formation: formation(model, [], true) };
-    const reviewAddons = addonList(model, [], true);
+    const review: Json = { formation: formation(model, h, [], true) };
+    const reviewAddons = addonList(model, h, [], true);
     if (reviewAddons.length) review.addons = reviewAddons;
     app.environments = { review };
   }
@@ -145,17 +155,17 @@ function envBlock(model: DeployModel, findings: Finding[]): Json {
   return env;
 }
 
-function formation(model: DeployModel, findings: Finding[], review: boolean): Json {
+function formation(model: DeployModel, h: HerokuOptions, findings: Finding[], review: boolean): Json {
   const out: Json = {};
-  for (const p of model.processes) out[p.name] = review ? { quantity: 1, size: 'basic' } : { quantity: p.instances, size: dynoSize(model, p, findings) };
+  for (const p of model.processes) out[p.name] = review ? { quantity: 1, size: 'basic' } : { quantity: p.instances, size: dynoSize(h, p, findings) };
   return out;
 }
 
-function dynoSize(model: DeployModel, p: ProcessModel, findings: Finding[]): string {
-  const explicit = model.targets.heroku.sizes[p.name];
+function dynoSize(h: HerokuOptions, p: ProcessModel, findings: Finding[]): string {
+  const explicit = h.sizes[p.name];
   if (explicit) {
     if (SINGLE.has(explicit) && p.instances > 1) {
-      findings.push({ severity: 'warning', code: 'heroku/dyno-scale', message: `${explicit} dynos run one per process type, but "${p.name}" asks for ${p.instances}`, hint: `Choose standard-1x or larger in targets.heroku.sizes.${p.name}, or set instances: 1.`, path: [...model.targets.heroku.specPath, 'sizes', p.name] });
+      findings.push({ severity: 'warning', code: 'heroku/dyno-scale', message: `${explicit} dynos run one per process type, but "${p.name}" asks for ${p.instances}`, hint: `Choose standard-1x or larger in targets.heroku.sizes.${p.name}, or set instances: 1.`, path: [...h.specPath, 'sizes', p.name] });
     }
     return explicit;
   }
@@ -168,8 +178,7 @@ function dynoSize(model: DeployModel, p: ProcessModel, findings: Finding[]): str
 }
 
 /** "app.json Schema" addons: `as` names the attachment; Heroku sets `<AS>_URL`, so DATABASE → DATABASE_URL. */
-function addonList(model: DeployModel, findings: Finding[], review: boolean): unknown[] {
-  const h = model.targets.heroku;
+function addonList(model: DeployModel, h: HerokuOptions, findings: Finding[], review: boolean): unknown[] {
   const list: unknown[] = [];
   const attach = (env: string, path: Finding['path']) => {
     if (/^[A-Z][A-Z0-9_]*_URL$/.test(env)) return env.slice(0, -4);
@@ -191,11 +200,11 @@ function addonList(model: DeployModel, findings: Finding[], review: boolean): un
 }
 
 /** Heroku Scheduler jobs are created in its dashboard, not in app.json: say exactly what to enter. */
-function scheduleFindings(model: DeployModel): Finding[] {
+function scheduleFindings(model: DeployModel, h: HerokuOptions): Finding[] {
   return model.jobs.map((j) => {
     const c = schedulerChoice(j.schedule);
     const command = fromRoot(model.django.root, j.command);
-    const size = model.targets.heroku.sizes[j.name] ?? DYNO[j.size];
+    const size = h.sizes[j.name] ?? DYNO[j.size];
     if (c.exact) {
       return { severity: 'info' as const, code: 'heroku/scheduler', message: `job "${j.name}" needs an entry in Heroku Scheduler: run \`${command}\` ${c.option}`, hint: `After the first deploy run \`heroku addons:open scheduler\`, add the job with that command and frequency, dyno size ${size}.`, path: j.path, at: 'key' as const };
     }
@@ -204,7 +213,7 @@ function scheduleFindings(model: DeployModel): Finding[] {
 }
 
 /** Buildpacks read their manifest files at the repository root (Dev Center "Deploying with Git", buildpack detection). */
-function layoutFindings(model: DeployModel): Finding[] {
+function layoutFindings(model: DeployModel, h: HerokuOptions): Finding[] {
   const out: Finding[] = [];
   const depFile = model.django.dependencyFile;
   if (depFile.includes('/')) {
@@ -212,7 +221,7 @@ function layoutFindings(model: DeployModel): Finding[] {
     const hint = model.django.dependencies === 'requirements' ? `Add a root requirements.txt containing \`-r ${depFile}\`.` : `Move ${depFile} to the repository root.`;
     out.push({ severity: 'info', code: 'heroku/monorepo-python', message: `the Heroku Python buildpack looks for its dependency file at the repository root, not ${depFile}`, hint, path: [...model.django.path, 'root'], at: 'key' });
   }
-  if (model.client && model.client.root !== '.' && !model.targets.heroku.buildpacks) {
+  if (model.client && model.client.root !== '.' && !h.buildpacks) {
     const c = model.client;
     out.push({ severity: 'info', code: 'heroku/client-package-json', message: `the Heroku Node.js buildpack needs a package.json at the repository root to build ${c.root}/ before collectstatic`, hint: `Add a root package.json with "engines": {"node": "${model.runtime.node}.x"} and "scripts": {"heroku-postbuild": "cd ${c.root} && ${c.install} && ${c.build}"}.`, path: c.path, at: 'key' });
   }

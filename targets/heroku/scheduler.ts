@@ -1,5 +1,4 @@
 /** Heroku Scheduler: which of its fixed frequencies runs a cron schedule, exactly or as the nearest option. */
-import { herokuSchedulerFrequency } from '../../src/spec/cron.js';
 
 export interface SchedulerChoice {
   /** What to pick in the Scheduler dashboard, e.g. `every day at 03:00 UTC`. */
@@ -33,4 +32,14 @@ export function schedulerChoice(expr: string): SchedulerChoice {
   if (isNum(m) && isNum(h)) return { option: schedulerChoice(`${m} ${h} * * *`).option, exact: false };
   if (isNum(m)) return { option: schedulerChoice(`${m} * * * *`).option, exact: false };
   return { option: 'every 10 minutes', exact: false };
+}
+
+/** The Scheduler frequency that runs a schedule exactly, when it is a fixed interval, else null. */
+function herokuSchedulerFrequency(expr: string): 'every 10 minutes' | 'every hour' | 'every day' | null {
+  const [m, h, dom, mon, dow] = expr.trim().split(/\s+/);
+  if (dom !== '*' || mon !== '*' || dow !== '*') return null;
+  if (h === '*' && (m === '*/10' || m === '0,10,20,30,40,50')) return 'every 10 minutes';
+  if (h === '*' && /^[0-9]+$/.test(m!)) return 'every hour';
+  if (/^[0-9]+$/.test(h!) && /^[0-9]+$/.test(m!)) return 'every day';
+  return null;
 }

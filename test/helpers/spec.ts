@@ -6,8 +6,8 @@ import { compile } from '../../src/compile.js';
 import type { CompileResult } from '../../src/compile.js';
 import { BUILTIN_TEMPLATES } from '../../src/generated/templates.js';
 import type { ProjectFacts } from '../../src/model/normalize.js';
-import type { Target } from '../../src/target.js';
-import { listTargets } from '../../targets/index.js';
+import type { AnyTarget, EmitContext } from '../../src/target.js';
+import { listTargets, TARGETS } from '../../targets/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHARED = ROOT + '../shared/';
@@ -26,8 +26,13 @@ export function analyzeText(text: string, env: string | null = null, facts?: Pro
   return analyze('deploy.yaml', text, { env, facts });
 }
 
-export function compileText(text: string, opts: { env?: string | null; targets?: Target[]; facts?: ProjectFacts } = {}): CompileResult {
-  return compile('deploy.yaml', text, { env: opts.env ?? null, facts: opts.facts, targets: opts.targets ?? listTargets(), templates: BUILTIN_TEMPLATES });
+export function compileText(text: string, opts: { env?: string | null; targets?: AnyTarget[]; registry?: readonly AnyTarget[]; facts?: ProjectFacts } = {}): CompileResult {
+  return compile('deploy.yaml', text, { env: opts.env ?? null, facts: opts.facts, targets: opts.targets ?? listTargets(), registry: opts.registry ?? TARGETS, templates: BUILTIN_TEMPLATES });
+}
+
+/** An emit context for calling a target's emit() directly: templates render as their view's JSON, no offers. */
+export function stubContext(): EmitContext {
+  return { render: (_name, view) => JSON.stringify(view), product: () => null, products: () => [] };
 }
 
 /** Errors and warnings as `line:col severity code message`, for compact assertions. */

@@ -40,7 +40,19 @@ BUILD_ENV = "DJANGO_COLLECTSTATIC"
 # Only ever used while building; collectstatic signs nothing.
 BUILD_SECRET_KEY = "deployspec-build-time-placeholder-key-collectstatic-only-0123456789"
 
-PLATFORM_DOMAINS = {"heroku": ".herokuapp.com", "digitalocean": ".ondigitalocean.app"}
+# The variables below are deployspec's runtime contract: the generated platform files set them by these names.
+ENV_SECRET_KEY = "SECRET_KEY"
+ENV_DEBUG = "DJANGO_DEBUG"
+ENV_ALLOWED_HOSTS = "DJANGO_ALLOWED_HOSTS"
+ENV_CSRF_TRUSTED_ORIGINS = "DJANGO_CSRF_TRUSTED_ORIGINS"
+ENV_SSL_REDIRECT = "DJANGO_SECURE_SSL_REDIRECT"
+ENV_LOG_LEVEL = "DJANGO_LOG_LEVEL"
+ENV_STATIC_ROOT = "DJANGO_STATIC_ROOT"
+ENV_PLATFORM = "DEPLOYSPEC_PLATFORM"
+ENV_SENTRY_ENVIRONMENT = "SENTRY_ENVIRONMENT"
+# How each platform deployspec builds for is recognised at run time ("detect" is set only there), the hosts it
+# serves every app under, and whether its managed databases require TLS.
+PLATFORMS = [{"name": "heroku", "detect": "DYNO", "hosts": [".herokuapp.com"], "host_env": None, "database_tls": True, "redis_self_signed": True}, {"name": "digitalocean", "detect": "APP_DOMAIN", "hosts": [".ondigitalocean.app"], "host_env": "APP_DOMAIN", "database_tls": True, "redis_self_signed": False}]
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 HEALTH_MIDDLEWARE = __name__ + ".HealthCheckMiddleware"
@@ -55,7 +67,7 @@ def configure(settings):
     build = _is_build()
     platform = _platform()
     settings["SECRET_KEY"] = _secret_key(build)
-    settings["DEBUG"] = _flag("DJANGO_DEBUG", False)
+    settings["DEBUG"] = _flag(ENV_DEBUG, False)
     _hosts(settings, platform)
     _static(settings, build)
     _https(settings)
@@ -116,15 +128,11 @@ def _is_build():
 
 
 def _platform():
-    """heroku, digitalocean or None; DEPLOYSPEC_PLATFORM wins over detection."""
-    explicit = _env("DEPLOYSPEC_PLATFORM")
+    """The PLATFORMS entry the app runs on, or None; ENV_PLATFORM names one explicitly, overriding detection."""
+    explicit = _env(ENV_PLATFORM)
     if explicit:
-        return explicit.lower()
-    if _env("DYNO"):
-        return "heroku"
-    if _env("APP_DOMAIN"):
-        return "digitalocean"
-    return None
+        return next((p for p in PLATFORMS if p["name"] == explicit.lower()), None)
+    return next((p for p in PLATFORMS if _env(p["detect"])), None)
 
 
 def _require(name, build, why):
@@ -135,7 +143,7 @@ def _require(name, build, why):
 
 
 def _secret_key(build):
-    key = _require("SECRET_KEY", build, "Django needs it to sign sessions and tokens. For a build-time collectstatic set " + BUILD_ENV + "=1 instead.")
+    key = _require(ENV_SECRET_KEY, build, "Django needs it to sign sessions and tokens. For a build-time collectstatic set " + BUILD_ENV + "=1 instead.")
     return key or BUILD_SECRET_KEY
 
 
@@ -148,14 +156,14 @@ def _origin(host):
 
 def _hosts(settings, platform):
     hosts = list(SPEC_HOSTS)
-    if platform in PLATFORM_DOMAINS:
-        hosts.append(PLATFORM_DOMAINS[platform])
-    if _env("APP_DOMAIN"):
-        hosts.append(_env("APP_DOMAIN"))
-    hosts = _unique(hosts + _csv("DJANGO_ALLOWED_HOSTS"))
+    if platform is not None:
+        hosts.extend(platform["hosts"])
+        if platform["host_env"] and _env(platform["host_env"]):
+            hosts.append(_env(platform["host_env"]))
+    hosts = _unique(hosts + _csv(ENV_ALLOWED_HOSTS))
     settings["ALLOWED_HOSTS"] = hosts
     origins = [_origin(h) for h in hosts if h != "*"]
-    settings["CSRF_TRUSTED_ORIGINS"] = _unique(origins + _csv("DJANGO_CSRF_TRUSTED_ORIGINS"))
+    settings["CSRF_TRUSTED_ORIGINS"] = _unique(origins + _csv(ENV_CSRF_TRUSTED_ORIGINS))
 
 
 def _set_storage(settings, alias, backend):
@@ -175,7 +183,7 @@ def _set_storage(settings, alias, backend):
 
 def _static(settings, build):
     settings["STATIC_URL"] = SPEC_STATIC_URL
-    settings["STATIC_ROOT"] = str(Path(_env("DJANGO_STATIC_ROOT") or ROOT / SPEC_STATIC_ROOT))
+    settings["STATIC_ROOT"] = str(Path(_env(ENV_STATIC_ROOT) or ROOT / SPEC_STATIC_ROOT))
     dirs = [str(d) for d in settings.get("STATICFILES_DIRS") or []]
     for rel in SPEC_STATICFILES_DIRS:
         folder = ROOT / rel
@@ -191,7 +199,7 @@ def _static(settings, build):
 def _https(settings):
     # The platform's router terminates TLS and says so in X-Forwarded-Proto.
     settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
-    settings["SECURE_SSL_REDIRECT"] = _flag("DJANGO_SECURE_SSL_REDIRECT", SPEC_SSL_REDIRECT)
+    settings["SECURE_SSL_REDIRECT"] = _flag(ENV_SSL_REDIRECT, SPEC_SSL_REDIRECT)
     if SPEC_HEALTH_CHECK_PATH is not None:
         exempt = "^" + re.escape(SPEC_HEALTH_CHECK_PATH.lstrip("/")) + "$"
         settings["SECURE_REDIRECT_EXEMPT"] = _unique(list(settings.get("SECURE_REDIRECT_EXEMPT") or []) + [exempt])
@@ -218,9 +226,9 @@ def _middleware(settings):
 
 
 def _logging(settings):
-    level = (_env("DJANGO_LOG_LEVEL") or "INFO").upper()
+    level = (_env(ENV_LOG_LEVEL) or "INFO").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        _fail(f"DJANGO_LOG_LEVEL={level!r} is not a log level: use DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+        _fail(f"{ENV_LOG_LEVEL}={level!r} is not a log level: use DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     settings["LOGGING"] = {
         "version": 1,
         "disable_existing_loggers": False,

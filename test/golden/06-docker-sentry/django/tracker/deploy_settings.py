@@ -46,7 +46,19 @@ BUILD_ENV = "DJANGO_COLLECTSTATIC"
 # Only ever used while building; collectstatic signs nothing.
 BUILD_SECRET_KEY = "deployspec-build-time-placeholder-key-collectstatic-only-0123456789"
 
-PLATFORM_DOMAINS = {"heroku": ".herokuapp.com", "digitalocean": ".ondigitalocean.app"}
+# The variables below are deployspec's runtime contract: the generated platform files set them by these names.
+ENV_SECRET_KEY = "SECRET_KEY"
+ENV_DEBUG = "DJANGO_DEBUG"
+ENV_ALLOWED_HOSTS = "DJANGO_ALLOWED_HOSTS"
+ENV_CSRF_TRUSTED_ORIGINS = "DJANGO_CSRF_TRUSTED_ORIGINS"
+ENV_SSL_REDIRECT = "DJANGO_SECURE_SSL_REDIRECT"
+ENV_LOG_LEVEL = "DJANGO_LOG_LEVEL"
+ENV_STATIC_ROOT = "DJANGO_STATIC_ROOT"
+ENV_PLATFORM = "DEPLOYSPEC_PLATFORM"
+ENV_SENTRY_ENVIRONMENT = "SENTRY_ENVIRONMENT"
+# How each platform deployspec builds for is recognised at run time ("detect" is set only there), the hosts it
+# serves every app under, and whether its managed databases require TLS.
+PLATFORMS = [{"name": "heroku", "detect": "DYNO", "hosts": [".herokuapp.com"], "host_env": None, "database_tls": True, "redis_self_signed": True}, {"name": "digitalocean", "detect": "APP_DOMAIN", "hosts": [".ondigitalocean.app"], "host_env": "APP_DOMAIN", "database_tls": True, "redis_self_signed": False}]
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 HEALTH_MIDDLEWARE = __name__ + ".HealthCheckMiddleware"
@@ -61,7 +73,7 @@ def configure(settings):
     build = _is_build()
     platform = _platform()
     settings["SECRET_KEY"] = _secret_key(build)
-    settings["DEBUG"] = _flag("DJANGO_DEBUG", False)
+    settings["DEBUG"] = _flag(ENV_DEBUG, False)
     _hosts(settings, platform)
     _database(settings, platform, build)
     _cache(settings, platform, build)
@@ -125,15 +137,11 @@ def _is_build():
 
 
 def _platform():
-    """heroku, digitalocean or None; DEPLOYSPEC_PLATFORM wins over detection."""
-    explicit = _env("DEPLOYSPEC_PLATFORM")
+    """The PLATFORMS entry the app runs on, or None; ENV_PLATFORM names one explicitly, overriding detection."""
+    explicit = _env(ENV_PLATFORM)
     if explicit:
-        return explicit.lower()
-    if _env("DYNO"):
-        return "heroku"
-    if _env("APP_DOMAIN"):
-        return "digitalocean"
-    return None
+        return next((p for p in PLATFORMS if p["name"] == explicit.lower()), None)
+    return next((p for p in PLATFORMS if _env(p["detect"])), None)
 
 
 def _require(name, build, why):
@@ -144,7 +152,7 @@ def _require(name, build, why):
 
 
 def _secret_key(build):
-    key = _require("SECRET_KEY", build, "Django needs it to sign sessions and tokens. For a build-time collectstatic set " + BUILD_ENV + "=1 instead.")
+    key = _require(ENV_SECRET_KEY, build, "Django needs it to sign sessions and tokens. For a build-time collectstatic set " + BUILD_ENV + "=1 instead.")
     return key or BUILD_SECRET_KEY
 
 
@@ -157,14 +165,14 @@ def _origin(host):
 
 def _hosts(settings, platform):
     hosts = list(SPEC_HOSTS)
-    if platform in PLATFORM_DOMAINS:
-        hosts.append(PLATFORM_DOMAINS[platform])
-    if _env("APP_DOMAIN"):
-        hosts.append(_env("APP_DOMAIN"))
-    hosts = _unique(hosts + _csv("DJANGO_ALLOWED_HOSTS"))
+    if platform is not None:
+        hosts.extend(platform["hosts"])
+        if platform["host_env"] and _env(platform["host_env"]):
+            hosts.append(_env(platform["host_env"]))
+    hosts = _unique(hosts + _csv(ENV_ALLOWED_HOSTS))
     settings["ALLOWED_HOSTS"] = hosts
     origins = [_origin(h) for h in hosts if h != "*"]
-    settings["CSRF_TRUSTED_ORIGINS"] = _unique(origins + _csv("DJANGO_CSRF_TRUSTED_ORIGINS"))
+    settings["CSRF_TRUSTED_ORIGINS"] = _unique(origins + _csv(ENV_CSRF_TRUSTED_ORIGINS))
 
 
 def _database(settings, platform, build):
@@ -173,7 +181,7 @@ def _database(settings, platform, build):
         return
     import dj_database_url
 
-    ssl = SPEC_DB_SSL_REQUIRE if SPEC_DB_SSL_REQUIRE is not None else platform in PLATFORM_DOMAINS
+    ssl = SPEC_DB_SSL_REQUIRE if SPEC_DB_SSL_REQUIRE is not None else bool(platform and platform["database_tls"])
     # dj-database-url 0.5 has no conn_health_checks argument and names a backend Django 3.0 removed.
     config = dj_database_url.parse(url, conn_max_age=SPEC_CONN_MAX_AGE, ssl_require=ssl)
     if config.get("ENGINE") == "django.db.backends.postgresql_psycopg2":
@@ -187,8 +195,8 @@ def _cache(settings, platform, build):
     url = _require(SPEC_CACHE_ENV, build, "it is the Redis connection URL for the cache.")
     if url is None:
         return
-    # Heroku Redis serves TLS with a self-signed certificate.
-    tls = {"ssl_cert_reqs": None} if url.startswith("rediss://") and platform == "heroku" else {}
+    # Some platforms' managed Redis serves TLS with a self-signed certificate.
+    tls = {"ssl_cert_reqs": None} if url.startswith("rediss://") and platform and platform["redis_self_signed"] else {}
     if django.VERSION >= (4, 0):
         backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "OPTIONS": tls}
     else:
@@ -218,7 +226,7 @@ def _set_storage(settings, alias, backend):
 
 def _static(settings, build):
     settings["STATIC_URL"] = SPEC_STATIC_URL
-    settings["STATIC_ROOT"] = str(Path(_env("DJANGO_STATIC_ROOT") or ROOT / SPEC_STATIC_ROOT))
+    settings["STATIC_ROOT"] = str(Path(_env(ENV_STATIC_ROOT) or ROOT / SPEC_STATIC_ROOT))
     dirs = [str(d) for d in settings.get("STATICFILES_DIRS") or []]
     for rel in SPEC_STATICFILES_DIRS:
         folder = ROOT / rel
@@ -234,7 +242,7 @@ def _static(settings, build):
 def _https(settings):
     # The platform's router terminates TLS and says so in X-Forwarded-Proto.
     settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
-    settings["SECURE_SSL_REDIRECT"] = _flag("DJANGO_SECURE_SSL_REDIRECT", SPEC_SSL_REDIRECT)
+    settings["SECURE_SSL_REDIRECT"] = _flag(ENV_SSL_REDIRECT, SPEC_SSL_REDIRECT)
     if SPEC_HEALTH_CHECK_PATH is not None:
         exempt = "^" + re.escape(SPEC_HEALTH_CHECK_PATH.lstrip("/")) + "$"
         settings["SECURE_REDIRECT_EXEMPT"] = _unique(list(settings.get("SECURE_REDIRECT_EXEMPT") or []) + [exempt])
@@ -261,9 +269,9 @@ def _middleware(settings):
 
 
 def _logging(settings):
-    level = (_env("DJANGO_LOG_LEVEL") or "INFO").upper()
+    level = (_env(ENV_LOG_LEVEL) or "INFO").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        _fail(f"DJANGO_LOG_LEVEL={level!r} is not a log level: use DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+        _fail(f"{ENV_LOG_LEVEL}={level!r} is not a log level: use DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     settings["LOGGING"] = {
         "version": 1,
         "disable_existing_loggers": False,
@@ -287,7 +295,7 @@ def _sentry(build):
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration()],
-        environment=_env("SENTRY_ENVIRONMENT") or SPEC_SENTRY["environment"],
+        environment=_env(ENV_SENTRY_ENVIRONMENT) or SPEC_SENTRY["environment"],
         traces_sample_rate=SPEC_SENTRY["traces_sample_rate"],
         send_default_pii=SPEC_SENTRY["send_default_pii"],
     )

@@ -1,5 +1,5 @@
 /** Command lines for PaaS process definitions: shell quoting and running from the Django folder of a monorepo. */
-import type { DeployModel, ProcessModel } from '../../src/model/model.js';
+import type { DeployModel, ProcessModel } from './model.js';
 
 /** Quotes a word for bash (Procfile lines and App Platform run commands are run by a shell). */
 export function shellQuote(word: string): string {

@@ -1,0 +1,29 @@
+/** `targets.docker` with every default applied (defaults from the generated options module). */
+import type { DeployModel, SpecPath } from '../../src/model/model.js';
+import { DEFAULTS } from './options.gen.js';
+import type { DockerOptionsSpec } from './options.gen.js';
+
+export interface DockerOptions {
+  baseImage: string;
+  nodeImage: string;
+  port: number;
+  user: string;
+  compose: boolean;
+  overrides: Record<string, unknown>;
+  specPath: SpecPath;
+}
+
+export function dockerOptions(raw: unknown, model: DeployModel): DockerOptions {
+  const k = (raw ?? {}) as DockerOptionsSpec;
+  const pythonMinor = model.runtime.python.split('.').slice(0, 2).join('.');
+  return {
+    // Documented in the schema: `python:<runtime.python>-slim` and `node:<runtime.node>-slim`.
+    baseImage: k.base_image ?? `python:${pythonMinor}-slim`,
+    nodeImage: k.node_image ?? `node:${model.runtime.node}-slim`,
+    port: k.port ?? DEFAULTS.port,
+    user: k.user ?? DEFAULTS.user,
+    compose: k.compose ?? DEFAULTS.compose,
+    overrides: (k.overrides ?? {}) as Record<string, unknown>,
+    specPath: ['targets', 'docker'],
+  };
+}
