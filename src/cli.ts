@@ -171,7 +171,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // The published file itself, shipped in the package beside dist/ (and beside src/ in a checkout).
       const text = readFileSync(new URL('../schema/deploy.schema.json', import.meta.url), 'utf8');
       if (opts.out) {
-        writeFileSync(resolve(io.cwd, opts.out), text);
+        (await import('./io/write.js')).writeOutputFile(io.cwd, opts.out, text); // one-line error, never half-written
       } else io.out(text);
     });
   cli.command('targets', 'List the targets').action(async () => {
