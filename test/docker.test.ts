@@ -12,7 +12,7 @@ import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
 import { docker } from '../targets/docker/docker.js';
 import { commandArgv, dockerQuote, imageTagProblem } from '../targets/docker/escape.js';
 import { composeSchemaErrors } from './helpers/paas.js';
-import { brief, compileText, MINIMAL, ROOT, runCli, SHARED, yaml } from './helpers/spec.js';
+import { brief, compileText, MINIMAL, ROOT, runCli, CONFORMANCE, yaml } from './helpers/spec.js';
 
 // CommonJS packages: under NodeNext the constructors sit on `.default`.
 const EXAMPLES = readdirSync(ROOT + 'examples').filter((d) => !d.startsWith('.')).sort();
@@ -51,7 +51,7 @@ test('golden files per example (UPDATE_GOLDEN=1 rewrites them)', () => {
 });
 
 test('every compose file validates against the compose-spec schema', () => {
-  assert.ok(composeSchemaErrors(parse(readFileSync(SHARED + 'conformance/samples/compose-invalid.yaml', 'utf8'))).length > 0, 'the schema rejects the invalid sample');
+  assert.ok(composeSchemaErrors(parse(readFileSync(CONFORMANCE + 'samples/compose-invalid.yaml', 'utf8'))).length > 0, 'the schema rejects the invalid sample');
   for (const [name, r] of exampleResults) {
     assert.equal(composeSchemaErrors(parse(file(r, 'compose.yaml'), { version: '1.1' })), [], name);
   }

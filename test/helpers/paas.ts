@@ -6,9 +6,9 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import * as assert from 'uvu/assert';
 import type { CompileResult } from '../../src/compile.js';
-import { ROOT, SHARED } from './spec.js';
+import { CONFORMANCE, ROOT } from './spec.js';
 
-const SCHEMAS = SHARED + 'conformance/schemas/';
+const SCHEMAS = CONFORMANCE + 'schemas/';
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 export const herokuSchema = readJson(SCHEMAS + 'heroku-app-json.schema.json');

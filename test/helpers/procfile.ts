@@ -1,6 +1,6 @@
 /**
  * A Procfile parser with the rules of Heroku's Cloud Native Buildpack (heroku/buildpacks-procfile, as summarised in
- * ../shared/conformance/schemas/FORMAT-NOTES.md): what a generated Procfile must satisfy without any correction.
+ * test/conformance/schemas/FORMAT-NOTES.md): what a generated Procfile must satisfy without any correction.
  */
 export interface ProcfileEntry {
   name: string;

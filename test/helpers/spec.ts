@@ -1,5 +1,6 @@
 /** Shared helpers for tests: compile inline YAML, run the built CLI. */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/analyze.js';
 import { compile } from '../../src/compile.js';
@@ -10,7 +11,23 @@ import type { AnyTarget, EmitContext } from '../../src/target.js';
 import { listTargets, TARGETS } from '../../targets/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED = ROOT + '../shared/';
+/** The platforms' schemas and samples, vendored with their sources (test/conformance/SOURCES.md). */
+export const CONFORMANCE = ROOT + 'test/conformance/';
+
+/**
+ * A conformance file that is not vendored because its license is unknown: found in ../shared/conformance/ beside
+ * the repository, or null. A test that needs it must then report itself as skipped, loudly (see skipLoudly).
+ */
+export function unvendored(rel: string): string | null {
+  const p = ROOT + '../shared/conformance/' + rel;
+  return existsSync(p) ? p : null;
+}
+
+/** Prints a skip so nobody can miss it. */
+export function skipLoudly(what: string, why: string): void {
+  const bar = '!'.repeat(100);
+  console.warn(`\n${bar}\n!! SKIPPED: ${what} — ${why}\n${bar}\n`);
+}
 
 /** Strip a common indentation so specs can be written inline. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
