@@ -15,12 +15,15 @@ import type { Locator } from './spec/locate.js';
 import { applyEnvironment, environmentNames } from './spec/merge.js';
 import { checkRules } from './spec/rules.js';
 import type { DeploySpec } from './spec/types.gen.js';
+import type { AnyTarget } from './target.js';
 import { validateSchema } from './spec/validate.js';
 
 export interface AnalyzeOptions {
   /** Environment overlay to apply (`--env`), or null for the base spec. */
   env?: string | null;
   facts?: ProjectFacts;
+  /** Targets whose own rules run too (the registry). */
+  targets?: readonly AnyTarget[];
 }
 
 export interface Analysis {
@@ -88,6 +91,7 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
     const found: Diagnostic[] = [];
     {
       found.push(...checkRules(view as unknown as DeploySpec).map((f) => placeFinding(f, loc)));
+      for (const t of opts.targets ?? []) found.push(...(t.rules?.(view as unknown as DeploySpec) ?? []).map((f) => placeFinding(f, loc)));
       found.push(...retypedValues(view as unknown as DeploySpec, loc).map((f) => placeFinding(f, loc)));
     }
     for (const d of found) {
