@@ -10,6 +10,7 @@ import { createRenderer } from './render.js';
 import type { TemplateCompiler, TemplateSources } from './render.js';
 import type { Finding } from './spec/finding.js';
 import { createLocator } from './spec/locate.js';
+import { checkOutputPaths } from './io/output-policy.js';
 import type { AnyTarget, Capabilities, EmitContext, Feature, OutputFile, Unsupported } from './target.js';
 
 export interface CompileOptions extends AnalyzeOptions {
@@ -97,8 +98,10 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     diagnostics.push(...findings.map((f) => placeFinding(f, loc)));
     for (const f of emitted.files) {
       const path = joinPath(f.path);
-      if (path.startsWith('..') || f.path.startsWith('/') || path === '.') {
-        diagnostics.push({ severity: 'error', code: 'output/outside-project', message: `${target.name} output path ${show(f.path)} leaves the project folder`, hint: 'Use a path inside the project, without `..`.', ...where(), target: target.name });
+      // One output-path policy (src/io/output-policy.ts): outside, reserved, sensitive and undeclared dot paths.
+      const refused = checkOutputPaths([{ path: f.path, target: target.name }], { [target.name]: target.outputs })[0];
+      if (refused || path.startsWith('..') || path === '.') {
+        diagnostics.push({ severity: 'error', code: refused?.code ?? 'output/outside-project', message: refused?.message ?? `${target.name} output path ${show(f.path)} leaves the project folder`, hint: refused?.hint ?? 'Use a path inside the project, without `..`.', ...where(), target: target.name });
         continue;
       }
       const prior = owner.get(path);

@@ -1,9 +1,12 @@
 /** `deployspec init`: scan the project, write a commented deploy.yaml that validates, never clobbering one. */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { analyze } from '../analyze.js';
 import { formatText, summary } from '../format.js';
+import { IoError } from '../io/errors.js';
+import { formatBytes, kindOf, readRegularFile, TooLargeError } from '../io/file.js';
 import { displayPath, projectFacts, SPEC_NAMES } from '../io/read.js';
+import { escapeControls, escapeLine } from '../io/terminal.js';
 import { renderSpec } from '../init/render.js';
 import { scanProject } from '../init/scan.js';
 import type { ProjectFiles } from '../init/files.js';
@@ -20,21 +23,85 @@ export interface InitOptions {
 
 const IGNORE = ['**/node_modules/**', '**/.git/**', '**/.venv/**', '**/venv/**', '**/env/**', '**/__pycache__/**', '**/staticfiles/**', '**/.tox/**', '**/site-packages/**'];
 
-/** The project's files, read lazily; symbolic links are not followed, so nothing outside the folder is read. */
-export async function listProject(dir: string): Promise<ProjectFiles> {
+/** Files up to this size are read whole. */
+export const MAX_PROJECT_FILE_BYTES = 1_000_000;
+/** Line-based dependency files (requirements*.txt, *.in) are read further, streaming, keeping only requirement lines. */
+export const MAX_STREAMED_BYTES = 256 * 1024 * 1024;
+const LINE_BASED = /(^|\/)(requirements[^/]*\.(txt|in)|[^/]*requirements\.txt|constraints[^/]*\.txt)$/i;
+
+/**
+ * The project's files, read lazily. Symbolic links are not followed and only regular files are read (a FIFO or a
+ * device is never opened for a blocking read), so nothing outside the folder is read and nothing hangs. A file over
+ * the size limit is not dropped silently: it is recorded in `unread` with the reason, and init says so.
+ */
+export async function listProject(dir: string): Promise<ProjectFiles & { unread: Map<string, string> }> {
   const { default: fg } = await import('fast-glob');
   const list = (await fg('**/*', { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: IGNORE, deep: 5 })).sort();
   const known = new Set(list);
+  const unread = new Map<string, string>();
   return {
     list,
+    unread,
     read(path) {
       if (!known.has(path)) return null;
       const abs = resolve(dir, path);
-      const st = lstatSync(abs);
-      if (!st.isFile() || st.size > 1_000_000) return null;
-      return readFileSync(abs, 'utf8');
+      let st;
+      try {
+        st = lstatSync(abs);
+      } catch {
+        return null;
+      }
+      if (!st.isFile()) {
+        if (!st.isSymbolicLink()) unread.set(path, `it is ${kindOf(st)}`);
+        return null;
+      }
+      try {
+        if (st.size > MAX_PROJECT_FILE_BYTES && LINE_BASED.test(path)) return readRequirementLines(abs, path);
+        return readRegularFile(abs, { max: MAX_PROJECT_FILE_BYTES, noFollow: true, display: path }).toString('utf8');
+      } catch (err) {
+        unread.set(path, err instanceof TooLargeError ? `it is ${formatBytes(err.size)}, over the ${formatBytes(MAX_PROJECT_FILE_BYTES)} init reads` : (err as Error).message.replace(/^cannot read [^:]*: /, ''));
+        return null;
+      }
     },
   };
+}
+
+/**
+ * A large requirements file, read in chunks: comments and blank lines are dropped and every other line kept (cut
+ * at 1,000 characters), so the packages it lists are all seen without holding the file in memory.
+ */
+function readRequirementLines(abs: string, shown: string): string {
+  const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new IoError(`cannot read ${shown}: it is ${kindOf(st)}`);
+    if (st.size > MAX_STREAMED_BYTES) throw new TooLargeError(`cannot read ${shown}: too large`, st.size);
+    const keep: string[] = [];
+    let kept = 0;
+    let rest = '';
+    let total = 0;
+    const buf = Buffer.allocUnsafe(1 << 16);
+    const take = (line: string) => {
+      const t = line.trim();
+      if (!t || t.startsWith('#') || kept > 4 * MAX_PROJECT_FILE_BYTES) return;
+      const l = t.slice(0, 1000);
+      keep.push(l);
+      kept += l.length + 1;
+    };
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_STREAMED_BYTES) throw new TooLargeError(`cannot read ${shown}: too large`, total);
+      const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
+      rest = lines.pop()!.slice(-4096);
+      for (const l of lines) take(l);
+    }
+    take(rest);
+    return keep.join('\n') + '\n';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function initCommand(io: Io, dirArg: string | undefined, opts: InitOptions): Promise<number> {
@@ -45,7 +112,14 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     io.err(`deployspec: ${displayPath(io.cwd, existing)} already exists; nothing written. Re-run with --force to replace it, or --stdout to print the proposal.\n`);
     return 1;
   }
-  const draft = scanProject(await listProject(dir), { folderName: basename(dir), name: opts.name, project: opts.project, importers: TARGETS.flatMap((t) => t.importers ?? []) });
+  const files = await listProject(dir);
+  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, importers: TARGETS.flatMap((t) => t.importers ?? []) });
+  // Advice about a file init could not read would be a guess: it is dropped, and init says loudly what it skipped.
+  for (const [path, why] of files.unread) {
+    draft.skipped = draft.skipped.filter((line) => !line.startsWith(path) && !line.includes(` ${path} `));
+    draft.skipped.push(`${path} was not read (${why}): nothing in it is carried over; check it by hand`);
+    io.err(`${io.colors.yellow('not read')} ${escapeLine(path)}: ${escapeLine(why)}; nothing deployspec could learn from it is in deploy.yaml\n`);
+  }
   if (draft.spec.django === undefined || (draft.spec.django as Record<string, unknown>).project === undefined) {
     io.err('deployspec: no Django project found (no manage.py naming DJANGO_SETTINGS_MODULE, no wsgi.py); pass --project <package> to name it\n');
     return 1;
@@ -60,15 +134,16 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 1;
   }
   if (opts.stdout) {
-    io.out(text);
+    io.out(escapeControls(text));
     return 0;
   }
   const { writeFilesAtomically } = await import('../io/write.js');
   writeFilesAtomically(dir, [{ path: 'deploy.yaml', contents: text }]);
-  for (const f of draft.found) io.err(`${io.colors.dim('found')} ${f}\n`);
+  // Found values and skipped lines quote project files: printed with their control characters escaped.
+  for (const f of draft.found) io.err(`${io.colors.dim('found')} ${escapeLine(f)}\n`);
   if (draft.skipped.length) {
-    io.err(`${io.colors.yellow('not carried over')} (listed at the end of ${shown}):\n`);
-    for (const s of [...new Set(draft.skipped)]) io.err(`  - ${s}\n`);
+    io.err(`${io.colors.yellow('not carried over')} (listed at the end of ${escapeLine(shown)}):\n`);
+    for (const s of [...new Set(draft.skipped)]) io.err(`  - ${escapeLine(s)}\n`);
   }
   io.err(`${io.colors.bold('wrote')} ${shown}\nnext: review it, then run \`deployspec build --dry-run\`\n`);
   return 0;
