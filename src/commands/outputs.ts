@@ -7,7 +7,10 @@ import { resolve } from 'node:path';
 import { TARGETS } from '../../targets/index.js';
 import { io as wrapIo } from '../io/errors.js';
 import { lstatOrNull, statOrNull } from '../io/file.js';
+import { matchesAny, refuseOutputPath } from '../io/output-policy.js';
 import type { OwnedPaths } from '../io/output-policy.js';
+import { MANIFEST_PATH } from '../io/manifest.js';
+import { hasMarker } from '../io/plan.js';
 import { displayPath } from '../io/read.js';
 import type { BuildPlan, PlanItem } from '../io/plan.js';
 import { escapeControls, escapeLine } from '../io/terminal.js';
@@ -17,6 +20,17 @@ import { UsageError } from './io.js';
 
 /** Where a writing build records its transaction, so a crash can be rolled back or forward. */
 export const JOURNAL_PATH = '.deployspec/journal.json';
+
+/**
+ * What a journal found in the output folder may finish: it sits in the project and can be forged like the
+ * manifest, so it may only write paths some target may write, and only remove files the prune rule would remove.
+ */
+export function journalPolicy(owned: OwnedPaths): (path: string, contents: string, removing: boolean) => boolean {
+  return (path, contents, removing) => {
+    if (path === MANIFEST_PATH) return !removing;
+    return Object.keys(owned).some((t) => refuseOutputPath(path, t, owned) === null && (!removing || matchesAny(path, owned[t]) || hasMarker(contents)));
+  };
+}
 
 /** Each registered target's declared outputs: the dot paths it owns by design, the files it may prune. */
 export function ownedPaths(): OwnedPaths {
@@ -94,7 +108,7 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
   const lock = acquireLock(outDir);
   let ok = false;
   try {
-    const recovered = recoverInterrupted(outDir, JOURNAL_PATH);
+    const recovered = recoverInterrupted(outDir, JOURNAL_PATH, undefined, { allow: journalPolicy(owned) });
     if (recovered.action !== 'none' && opts.text) {
       io.err(`${c.yellow('recovered')} an interrupted build: ${recovered.action} (${recovered.restored.length} file${recovered.restored.length === 1 ? '' : 's'} completed or restored, ${recovered.removed.length} temporary file${recovered.removed.length === 1 ? '' : 's'} removed)\n`);
     }

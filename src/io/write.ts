@@ -288,7 +288,8 @@ export interface JournalFile {
   /** prepare: temporaries being written (roll back); commit: renames under way (roll forward); rollback: undoing. */
   state: 'prepare' | 'commit' | 'rollback';
   writes: { path: string; sha256: string; backup: boolean }[];
-  deletes: string[];
+  /** Files to remove, with the hash they had when the build decided to remove them. */
+  deletes: { path: string; sha256: string }[];
   /** Folders the transaction creates, shallowest first. */
   dirs: string[];
 }
@@ -332,12 +333,14 @@ function apply(anchor: Anchor, changes: Changes, fs: FsOps, opts: ApplyOptions):
     }
     return { path, contents: f.contents, before };
   });
-  const removals = (changes.deletes ?? [])
+  const removing = (changes.deletes ?? [])
     .map((d) => splitRel(d).join('/'))
-    .filter((path) => {
+    .map((path) => {
       const at = anchor.file(path);
-      return at !== null && !!fs.lstat(at)?.isFile();
-    });
+      return at !== null && fs.lstat(at)?.isFile() ? { path, sha256: sha256(fs.readFile(at)) } : null;
+    })
+    .filter((d): d is { path: string; sha256: string } => d !== null);
+  const removals = removing.map((d) => d.path);
   const changed = plan.filter((p) => p.before === null || !p.before.equals(Buffer.from(p.contents, 'utf8')));
   const result: WriteResult = {
     written: changed.map((p) => p.path),
@@ -360,7 +363,7 @@ function apply(anchor: Anchor, changes: Changes, fs: FsOps, opts: ApplyOptions):
         id,
         state: 'prepare',
         writes: changed.map((p) => ({ path: p.path, sha256: sha256(p.contents), backup: p.before !== null })),
-        deletes: removals,
+        deletes: removing,
         dirs: missingDirs(anchor, changed.map((p) => p.path)),
       }
     : null;
@@ -530,7 +533,7 @@ function readJournal(anchor: Anchor, rel: string): JournalFile | 'corrupt' | nul
     if (j?.version !== 1 || typeof j.id !== 'string' || !ID_RE.test(j.id) || !['prepare', 'commit', 'rollback'].includes(j.state)) return 'corrupt';
     if (!Array.isArray(j.writes) || !Array.isArray(j.deletes) || !Array.isArray(j.dirs)) return 'corrupt';
     if (!j.writes.every((w) => okPath(w?.path) && typeof w.sha256 === 'string' && /^[0-9a-f]{64}$/.test(w.sha256) && typeof w.backup === 'boolean')) return 'corrupt';
-    if (!j.deletes.every(okPath) || !j.dirs.every(okPath)) return 'corrupt';
+    if (!j.deletes.every((d) => okPath(d?.path) && typeof d.sha256 === 'string') || !j.dirs.every(okPath)) return 'corrupt';
     return j;
   } catch {
     return 'corrupt';
@@ -545,7 +548,17 @@ function readJournal(anchor: Anchor, rel: string): JournalFile | 'corrupt' | nul
  * hash is the one the journal recorded, so a forged journal can do no more than a forged file could. Call it
  * holding the build lock.
  */
-export function recoverInterrupted(root: string, journalRel: string, fs: FsOps = realFs, opts: { procfs?: boolean } = {}): Recovery {
+export interface RecoverOptions {
+  procfs?: boolean;
+  /**
+   * Whether the journal may complete a write of `path` with `contents`, or the removal of `path` now holding them. The journal
+   * sits in the project and can be forged like the manifest: the CLI passes its output-path policy here. Without
+   * it nothing is removed and every path is accepted.
+   */
+  allow?: (path: string, contents: string, removing: boolean) => boolean;
+}
+
+export function recoverInterrupted(root: string, journalRel: string, fs: FsOps = realFs, opts: RecoverOptions = {}): Recovery {
   const anchor = new Anchor(root, fs, opts);
   try {
     const j = readJournal(anchor, journalRel);
@@ -577,14 +590,26 @@ export function recoverInterrupted(root: string, journalRel: string, fs: FsOps =
         const tmp = at(sidePath(w.path, j.id, 'tmp'));
         const file = at(w.path);
         if (tmp && file && isFile(tmp)) {
-          if (sha256(fs.readFile(tmp)) === w.sha256) {
+          const text = fs.readFile(tmp);
+          if (sha256(text) === w.sha256 && (opts.allow?.(w.path, text.toString('utf8'), false) ?? true)) {
             fs.rename(tmp, file);
             out.restored.push(w.path);
           } else drop(sidePath(w.path, j.id, 'tmp'));
         }
         drop(sidePath(w.path, j.id, 'bak'));
       }
-      for (const d of j.deletes) drop(sidePath(d, j.id, 'del'));
+      for (const d of j.deletes) {
+        drop(sidePath(d.path, j.id, 'del'));
+        // Not moved aside yet: remove it only if it is still exactly the file the build decided to remove.
+        const file = at(d.path);
+        if (file && isFile(file) && opts.allow) {
+          const text = fs.readFile(file);
+          if (sha256(text) === d.sha256 && opts.allow(d.path, text.toString('utf8'), true)) {
+            fs.unlink(file);
+            out.removed.push(d.path);
+          }
+        }
+      }
     } else {
       out.action = 'rolled back';
       for (const w of j.writes) {
@@ -603,7 +628,7 @@ export function recoverInterrupted(root: string, journalRel: string, fs: FsOps =
         drop(sidePath(w.path, j.id, 'restore'));
         drop(sidePath(w.path, j.id, 'bak'));
       }
-      for (const d of j.deletes) {
+      for (const { path: d } of j.deletes) {
         const aside = at(sidePath(d, j.id, 'del'));
         const file = at(d);
         if (aside && file && isFile(aside) && !fs.lstat(file)) {
@@ -612,6 +637,7 @@ export function recoverInterrupted(root: string, journalRel: string, fs: FsOps =
         }
       }
     }
+    drop(sidePath(journalRel, j.id, 'tmp'));
     removeJournal(anchor, fs, journalRel, []);
     // Folders the rolled-back build created go too, when empty (the journal's own folder last).
     if (out.action === 'rolled back') {
