@@ -37,19 +37,6 @@ test('every example builds for docker with no errors or warnings', () => {
   }
 });
 
-test('golden files per example (UPDATE_GOLDEN=1 rewrites them)', () => {
-  for (const [name, r] of exampleResults) {
-    for (const f of r.files) {
-      const path = `${ROOT}test/golden/${name}/docker/${f.path}`;
-      if (process.env.UPDATE_GOLDEN) {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, f.contents);
-      }
-      assert.fixture(f.contents, readFileSync(path, 'utf8'), `${name}/${f.path}`);
-    }
-  }
-});
-
 test('every compose file validates against the compose-spec schema', () => {
   assert.ok(composeSchemaErrors(parse(readFileSync(CONFORMANCE + 'samples/compose-invalid.yaml', 'utf8'))).length > 0, 'the schema rejects the invalid sample');
   for (const [name, r] of exampleResults) {

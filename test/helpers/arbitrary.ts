@@ -124,6 +124,10 @@ export function repair(input: Record<string, unknown>): Record<string, any> { //
     const sizes = s.targets?.[t]?.sizes;
     if (sizes) for (const k of Object.keys(sizes)) if (!(k in procs) && !(k in jobs) && k !== 'web') delete sizes[k];
   }
+  // Output paths through hidden (dot) folders are refused by the output-path policy: generate visible ones.
+  const undot = (p: unknown) => (typeof p === 'string' ? p.split('/').map((seg) => (seg === '.' ? seg : seg.replace(/^\.+/, '') || 'x')).join('/') : p);
+  if (s.django?.root !== undefined) s.django.root = undot(s.django.root);
+  for (const t of ['digitalocean', 'django']) if (s.targets?.[t]?.path !== undefined) s.targets[t].path = undot(s.targets[t].path);
   if (s.database?.plan === 'production' && s.targets?.digitalocean && !s.targets.digitalocean.database_cluster) s.targets.digitalocean.database_cluster = 'main-cluster';
   if (s.database?.plan === 'production' && !s.targets?.digitalocean?.database_cluster) {
     s.targets ??= {};

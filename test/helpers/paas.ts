@@ -1,6 +1,5 @@
 /** Conformance checks for the Heroku and App Platform outputs: the platforms' schemas, godo keys, golden files. */
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -93,24 +92,4 @@ export const EXAMPLES = readdirSync(ROOT + 'examples').filter((d) => existsSync(
 
 export function exampleText(example: string): string {
   return readFileSync(`${ROOT}examples/${example}/deploy.yaml`, 'utf8');
-}
-
-/**
- * Compares a compile result with test/golden/<example>/<target>/: every file plus `diagnostics.txt`.
- * `UPDATE_GOLDEN=1` rewrites them instead.
- */
-export function assertGolden(example: string, target: string, result: CompileResult): void {
-  const dir = `${ROOT}test/golden/${example}/${target}/`;
-  const files = new Map(result.files.map((f) => [f.path, f.contents]));
-  files.set('diagnostics.txt', result.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}\n  hint: ${d.hint ?? ''}\n`).join(''));
-  for (const [path, contents] of files) {
-    const file = dir + path;
-    if (process.env.UPDATE_GOLDEN) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, contents);
-      continue;
-    }
-    assert.ok(existsSync(file), `missing golden file ${file} (run UPDATE_GOLDEN=1 npm test -- ${target})`);
-    assert.fixture(contents, readFileSync(file, 'utf8'), `${example}/${target}/${path}`);
-  }
 }
