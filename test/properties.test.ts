@@ -21,6 +21,7 @@ import { formatJson, formatText } from '../src/format.js';
 import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
 import { repair, schemaSpec } from './helpers/arbitrary.js';
 import { composeSchemaErrors, doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
+import { conformanceProblems } from './helpers/conformance.js';
 import { parseProcfile } from './helpers/procfile.js';
 import { digitalOceanOptions } from '../targets/digitalocean/options.js';
 import { djangoOptions } from '../targets/django/options.js';
@@ -120,7 +121,7 @@ function buildAll(specs: fc.Arbitrary<Record<string, unknown>>, seed: number): n
     fc.property(specs, (spec) => {
       const r = compileText(stringify(spec));
       const failed = r.diagnostics.some((d) => d.severity === 'error');
-      const problems = failed ? checkRejection(r) : checkOutputs(r);
+      const problems = failed ? checkRejection(r) : [...checkOutputs(r), ...conformanceProblems(r)];
       for (const d of r.diagnostics) if (!(d.line >= 1 && d.col >= 1 && d.hint && d.message)) problems.push(`diagnostic without position, message or hint: ${d.code}`);
       if (!failed) built++;
       if (problems.length) {
