@@ -4,12 +4,14 @@ import type { Analysis, AnalyzeOptions } from './analyze.js';
 import { hasErrors, show, sortDiagnostics } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { DeployModel } from './model/model.js';
-import { joinPath } from './model/normalize.js';
+import { joinPath, NO_FACTS, normalize } from './model/normalize.js';
 import type { ProductKinds } from './products.js';
 import { createRenderer } from './render.js';
 import type { TemplateCompiler, TemplateSources } from './render.js';
 import type { Finding } from './spec/finding.js';
 import { createLocator } from './spec/locate.js';
+import { applyEnvironment } from './spec/merge.js';
+import type { DeploySpec } from './spec/types.gen.js';
 import { checkOutputPaths } from './io/output-policy.js';
 import type { AnyTarget, Capabilities, EmitContext, Feature, OutputFile, Unsupported } from './target.js';
 
@@ -48,7 +50,7 @@ export function capabilityFindings(model: DeployModel, target: AnyTarget): Findi
 }
 
 /** The emit context of one target: its templates, and the offers of every registered target. */
-function emitContext(target: AnyTarget, model: DeployModel, registry: readonly AnyTarget[], render: (name: string, view: object) => string): EmitContext {
+function emitContext(target: AnyTarget, model: DeployModel, registry: readonly AnyTarget[], render: (name: string, view: object) => string, envs: Pick<EmitContext, 'environments' | 'modelFor'>): EmitContext {
   const optionsOf = new Map<AnyTarget, unknown>();
   const options = (t: AnyTarget) => {
     if (!optionsOf.has(t)) optionsOf.set(t, t.options(model.targets[t.name], model));
@@ -70,6 +72,7 @@ function emitContext(target: AnyTarget, model: DeployModel, registry: readonly A
     products(kind) {
       return registry.map((t) => offer(t, kind)).filter((p) => p !== null);
     },
+    ...envs,
   };
 }
 
@@ -84,12 +87,23 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
   const diagnostics: Diagnostic[] = [...analysis.diagnostics];
   const files: OutputFile[] = [];
   const owner = new Map<string, string>();
+  const data = analysis.loaded.data as Record<string, unknown>;
+  const models = new Map<string, DeployModel>();
+  const envs: Pick<EmitContext, 'environments' | 'modelFor'> = {
+    environments: analysis.environments,
+    modelFor(name) {
+      if (!analysis.environments.includes(name)) throw new Error(`unknown environment ${show(name)}`);
+      let m = models.get(name);
+      if (!m) models.set(name, (m = normalize(applyEnvironment(data, name) as unknown as DeploySpec, name, opts.facts ?? NO_FACTS)));
+      return m;
+    },
+  };
   for (const target of opts.targets) {
     const findings = capabilityFindings(model, target);
     const where = () => loc.place(target.outputPathOption ?? [], 'value');
     let emitted: ReturnType<AnyTarget['emit']>;
     try {
-      emitted = target.emit(model, target.options(model.targets[target.name], model), emitContext(target, model, registry, render));
+      emitted = target.emit(model, target.options(model.targets[target.name], model), emitContext(target, model, registry, render, envs));
     } catch (err) {
       diagnostics.push({ severity: 'error', code: `${target.name}/template`, message: `cannot render ${target.name} output: ${(err as Error).message}`, hint: 'Check the template override in .deployspec/templates/ for a misspelled variable.', file, line: 1, col: 1, target: target.name });
       continue;

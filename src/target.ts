@@ -45,6 +45,10 @@ export interface EmitContext {
   product<K extends keyof ProductKinds>(kind: K): ProductKinds[K] | null;
   /** Every registered target's offer of `kind`, in registry order (e.g. each platform's runtime facts). */
   products<K extends keyof ProductKinds>(kind: K): ProductKinds[K][];
+  /** The environments the spec defines (`environments:`), sorted; every one is valid when emit() runs. */
+  environments: readonly string[];
+  /** The model with environment `name` applied, for targets that write every environment side by side. */
+  modelFor(name: string): DeployModel;
 }
 
 export interface EmitResult {

@@ -49,7 +49,7 @@ export function compileText(text: string, opts: { env?: string | null; targets?:
 
 /** An emit context for calling a target's emit() directly: templates render as their view's JSON, no offers. */
 export function stubContext(): EmitContext {
-  return { render: (_name, view) => JSON.stringify(view), product: () => null, products: () => [] };
+  return { render: (_name, view) => JSON.stringify(view), product: () => null, products: () => [], environments: [], modelFor: () => { throw new Error('no environments'); } };
 }
 
 /** Errors and warnings as `line:col severity code message`, for compact assertions. */
