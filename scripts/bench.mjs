@@ -86,6 +86,28 @@ for (const n of sizes) {
   }
   scale.push({ n, ms: stats(times).median, rssMb: peak / 1048576 });
 }
+// Environments: validation of the base spec and every overlay, each with a warning, must stay linear.
+const { analyze } = await import(pathToFileURL(join(root, 'dist/index.js')).href);
+function envSpec(n) {
+  const lines = ['version: 1', 'name: big', 'django:', '  project: big', 'env:'];
+  for (let j = 0; j < 20; j++) lines.push(`  RATIO_${j}: 3.10`);
+  lines.push('environments:');
+  for (let i = 0; i < n; i++) lines.push(`  e${i}:`, '    env:', `      LEVEL_${i}: 1.50`);
+  return lines.join('\n') + '\n';
+}
+const envRuns = [];
+for (const n of quick ? [100] : [100, 1000]) {
+  const text = envSpec(n);
+  const times = [];
+  for (let r = 0; r < (quick ? 1 : 3); r++) {
+    const t0 = process.hrtime.bigint();
+    const result = analyze('deploy.yaml', text);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (result.diagnostics.length < n) throw new Error(`expected a warning per environment, got ${result.diagnostics.length}`);
+  }
+  envRuns.push({ n, ms: stats(times).median });
+}
+
 // Least-squares slope of time over entries.
 const mx = scale.reduce((a, s) => a + s.n, 0) / scale.length;
 const my = scale.reduce((a, s) => a + s.ms, 0) / scale.length;
@@ -99,12 +121,14 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(total
 console.log('\nCold start (wall time):\n' + fmt(rows));
 console.log('\nScaling (in-process compile to all targets; N processes + N env vars):\n' + fmt([['N', 'median ms', 'peak RSS MiB'], ...scale.map((s) => [s.n, s.ms.toFixed(1), s.rssMb.toFixed(0)])]));
 console.log(`\nslope: ${(slope * 1000).toFixed(1)} µs per entry (least squares)`);
+console.log('\nEnvironments (in-process validate; N overlays with a warning each, 20 base warnings):\n' + fmt([['N', 'median ms'], ...envRuns.map((s) => [s.n, s.ms.toFixed(1)])]));
 if (!haveAjvCli) console.log('\najv-cli not installed: ratio column is n/a');
 if (!quick) {
   const validate = stats(samples.get('deployspec validate')).median / base;
   const build = stats(samples.get('deployspec build --target all --dry-run')).median / base;
   const big = scale.find((s) => s.n === 5000);
-  const verdict = [`validate ${validate.toFixed(2)}× (target ≤ 1.5×)`, `build ${build.toFixed(2)}× (target ≤ 2×)`, big ? `5,000 entries ${big.ms.toFixed(0)} ms (target < 1000)` : ''];
+  const envs = envRuns.find((s) => s.n === 1000);
+  const verdict = [`validate ${validate.toFixed(2)}× (target ≤ 1.5×)`, `build ${build.toFixed(2)}× (target ≤ 2×)`, big ? `5,000 entries ${big.ms.toFixed(0)} ms (target < 1000)` : '', envs ? `1,000 environments ${envs.ms.toFixed(0)} ms (target < 3000)` : ''];
   console.log('\ntargets: ' + verdict.filter(Boolean).join('; '));
 }
 

@@ -10,6 +10,8 @@ import * as assert from 'uvu/assert';
 import { analyze } from '../src/analyze.js';
 import { hasErrors } from '../src/diagnostics.js';
 import { ROOT } from './helpers/spec.js';
+import { parseManifest, serializeManifest } from '../src/io/manifest.js';
+import { foldedPath, normalizeOutputPath, refuseOutputPath } from '../src/io/output-policy.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
@@ -58,6 +60,55 @@ test('mutated examples never crash', () => {
         s = s.slice(0, i) + ins + s.slice(i + del);
       }
       checkResult(s);
+    }),
+    params,
+  );
+});
+
+// Output paths and manifest contents: hostile parts (dot files, secrets, `..`, case and Unicode variants).
+const PATH_PARTS = ['.env', '.ENV', '.env.', '.git', 'config', '.ssh', 'id_rsa', 'a', 'Procfile', '.do', 'app.yaml', '.deployspec', 'manifest.json', '..', '.', '', 'deploy.yaml', 'x.pem', '.npmrc', 'node_modules', 'é', 'e\u0301', '\u0000', '\\', ' ', '.dockerignore'];
+const outputPath = fc.oneof(
+  fc.array(fc.constantFrom(...PATH_PARTS), { minLength: 1, maxLength: 5 }).map((p) => p.join('/')),
+  fc.array(fc.constantFrom(...PATH_PARTS), { minLength: 1, maxLength: 4 }).map((p) => '/' + p.join('/')),
+  fc.string({ maxLength: 40 }),
+);
+const OWNED = { heroku: ['Procfile', '.python-version'], docker: ['.dockerignore'], digitalocean: ['.do/*.yaml'] };
+const SENSITIVE = /(^|\/)(\.git|\.ssh|\.deployspec|node_modules)(\/|$)|(^|\/)(\.env[^/]*|id_rsa|[^/]*\.pem|\.npmrc)$|^deploy\.yaml$/i;
+
+test('output paths: an allowed path is normalized, inside the folder, and never sensitive or reserved', () => {
+  fc.assert(
+    fc.property(outputPath, fc.constantFrom('heroku', 'docker', 'digitalocean', 'django'), (path, target) => {
+      const refused = refuseOutputPath(path, target, OWNED);
+      const norm = normalizeOutputPath(path);
+      if (refused) return;
+      if (norm === null) throw new Error(`allowed an unnormalizable path ${JSON.stringify(path)}`);
+      if (norm.split('/').includes('..') || norm.startsWith('/') || norm.includes('\\') || /[\u0000-\u001f]/.test(norm)) throw new Error(`allowed ${JSON.stringify(path)}`);
+      const folded = foldedPath(norm);
+      if (SENSITIVE.test(folded)) throw new Error(`allowed sensitive ${JSON.stringify(path)} for ${target}`);
+      if (norm.split('/').some((p) => p.startsWith('.')) && refuseOutputPath(norm, 'django', OWNED) === null) throw new Error(`a dot path allowed for a target that declares none: ${norm}`);
+      if (normalizeOutputPath(norm) !== norm) throw new Error('normalization is not idempotent');
+    }),
+    params,
+  );
+});
+
+test('manifest contents: parsing never throws; kept entries are normalized, allowed, unique and round-trip', () => {
+  const entry = fc.record({ path: fc.oneof(outputPath, fc.constant(42 as unknown as string)), sha256: fc.oneof(fc.constantFrom('a'.repeat(64), 'b'.repeat(64)), fc.string({ maxLength: 70 })), target: fc.constantFrom('heroku', 'docker', 'digitalocean', 'django', '__proto__', '', 'x y') });
+  const manifest = fc.oneof(
+    fc.record({ version: fc.constantFrom(1, 2, '1' as unknown as number), files: fc.array(fc.oneof(entry, fc.constant(null as unknown as never)), { maxLength: 12 }) }).map((m) => JSON.stringify(m)),
+    fc.string({ maxLength: 200 }),
+  );
+  fc.assert(
+    fc.property(manifest, (text) => {
+      const m = parseManifest(text, OWNED);
+      const seen = new Set<string>();
+      for (const f of m.files) {
+        if (normalizeOutputPath(f.path) !== f.path || refuseOutputPath(f.path, f.target, OWNED)) throw new Error(`kept ${JSON.stringify(f)}`);
+        if (seen.has(foldedPath(f.path))) throw new Error(`duplicate ${f.path}`);
+        seen.add(foldedPath(f.path));
+      }
+      const again = parseManifest(serializeManifest(m), OWNED);
+      if (JSON.stringify(again.files) !== JSON.stringify([...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))) throw new Error('does not round-trip');
     }),
     params,
   );
