@@ -164,10 +164,14 @@ test('domains from hosts: first PRIMARY, others ALIAS, wildcard flag; github sou
   assert.equal(spec.services[0].github, { repo: 'acme/site', branch: 'prod', deploy_on_push: false });
 });
 
-test('jobs: the scheduled-job note sits at the job line:col', () => {
-  const r = build(MINIMAL + 'jobs:\n  nightly:\n    schedule: "0 3 * * *"\n    command: python manage.py clearsessions\n');
-  assert.ok(brief(r).some((l) => l.startsWith('6:3 info digitalocean/unsupported App Platform scheduled jobs') && l.includes('0 3 * * *')), brief(r).join('\n'));
-  assert.not.ok(specOf(r).jobs, 'no release and no scheduled job in the spec');
+test('jobs: a scheduled job is a SCHEDULED job component with its cron in UTC, run from the Django folder', () => {
+  const r = build(MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: app\n') + 'jobs:\n  nightly:\n    schedule: "0  3 * * 1-5"\n    command: python manage.py clearsessions\n    size: small\n');
+  assert.equal(brief(r).filter((l) => l.includes('scheduled') || l.includes('nightly')), []);
+  const jobs = specOf(r).jobs as Json[];
+  assert.equal(jobs, [{ name: 'nightly', source_dir: 'app', environment_slug: 'python', kind: 'SCHEDULED', schedule: { cron: '0 3 * * 1-5', time_zone: 'UTC' }, run_command: 'python manage.py clearsessions', instance_size_slug: 'apps-s-1vcpu-1gb' }]);
+  assert.equal(doSchemaErrors(specOf(r)), []);
+  assert.equal(checkAppSpec({ name: 'ab', jobs: [{ name: 'job', kind: 'SCHEDULED' }] }), ['jobs[0].schedule.cron is required for a SCHEDULED job']);
+  assert.equal(checkAppSpec({ name: 'ab', jobs: [{ name: 'job', kind: 'PRE_DEPLOY', schedule: { cron: '* * * * *' } }] }), ['jobs[0].schedule is only for SCHEDULED jobs']);
 });
 
 test('a plain value with ${ warns: App Platform would substitute it', () => {

@@ -10,7 +10,7 @@ export const REGIONS = ['atl', 'nyc', 'sfo', 'tor', 'ams', 'fra', 'lon', 'blr', 
 export const INSTANCE_SIZES = ['apps-s-1vcpu-0.5gb', 'apps-s-1vcpu-1gb-fixed', 'apps-s-1vcpu-1gb', 'apps-s-1vcpu-2gb', 'apps-s-2vcpu-4gb', 'apps-d-1vcpu-0.5gb', 'apps-d-1vcpu-1gb', 'apps-d-1vcpu-2gb', 'apps-d-1vcpu-4gb', 'apps-d-2vcpu-4gb', 'apps-d-2vcpu-8gb', 'apps-d-4vcpu-8gb', 'apps-d-4vcpu-16gb', 'apps-d-8vcpu-32gb', 'basic-xxs', 'basic-xs', 'basic-s', 'basic-m', 'professional-xs', 'professional-s', 'professional-m', 'professional-1l', 'professional-l', 'professional-xl'];
 export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const ENGINES = ['UNSET', 'MYSQL', 'PG', 'REDIS', 'MONGODB', 'KAFKA', 'OPENSEARCH', 'VALKEY'];
-const JOB_KINDS = ['UNSPECIFIED', 'PRE_DEPLOY', 'POST_DEPLOY', 'FAILED_DEPLOY'];
+const JOB_KINDS = ['UNSPECIFIED', 'PRE_DEPLOY', 'POST_DEPLOY', 'FAILED_DEPLOY', 'SCHEDULED'];
 const SCOPES = ['UNSET', 'RUN_TIME', 'BUILD_TIME', 'RUN_AND_BUILD_TIME'];
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,6 +36,11 @@ function checkComponent(c: unknown, at: string, instances: boolean, out: string[
   }
   if ('http_port' in c && (!Number.isInteger(c.http_port) || (c.http_port as number) < 1 || (c.http_port as number) > 65535)) out.push(`${at}.http_port must be a port number`);
   if ('kind' in c && !JOB_KINDS.includes(c.kind as string)) out.push(`${at}.kind must be one of ${JOB_KINDS.join(', ')}`);
+  // A SCHEDULED job has a schedule with a cron expression, and no other kind has one (godo AppJobSpecSchedule).
+  const scheduled = c.kind === 'SCHEDULED';
+  if (scheduled && !(isObj(c.schedule) && typeof c.schedule.cron === 'string')) out.push(`${at}.schedule.cron is required for a SCHEDULED job`);
+  if (!scheduled && 'schedule' in c) out.push(`${at}.schedule is only for SCHEDULED jobs`);
+  if (isObj(c.schedule)) for (const k of Object.keys(c.schedule)) if (k !== 'cron' && k !== 'time_zone') out.push(`${at}.schedule: unknown key "${k}"`);
 }
 
 /** Problems of `spec` against the app spec model; empty when it validates. */

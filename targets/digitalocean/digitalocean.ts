@@ -30,13 +30,9 @@ export const digitalocean: Target<'digitalocean', DigitalOceanOptions> = {
   name: 'digitalocean',
   description: 'App Platform app spec (.do/app.yaml) for DigitalOcean',
   capabilities: {
-    // The published app spec (OpenAPI) has no scheduled job kind; godo's `schedule` is not in it, so a
-    // spec carrying it would not validate. The job is left to the control panel, with the exact values.
-    cron: {
-      severity: 'info',
-      message: (subject) => `App Platform scheduled jobs are not part of the published app spec: ${subject} is not in app.yaml`,
-      hint: () => 'Add it in the control panel (Add components → Job → Scheduled) with the same command, cron expression and time zone UTC.',
-    },
+    // "How to Manage Cron Jobs and Deployment Jobs in App Platform": jobs of kind SCHEDULED with
+    // `schedule: {cron, time_zone}` (godo AppJobSpecKind_Scheduled, AppJobSpecSchedule).
+    cron: true,
     release: true,
     workers: true,
     staticSite: true,
@@ -171,14 +167,26 @@ function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
   }
   if (workers.length) spec.workers = workers;
 
+  const jobs: Json[] = [];
   if (model.release) {
     // "How to Manage Jobs": PRE_DEPLOY jobs run after the build and before the new deployment takes traffic.
     const j = base('release');
     j.kind = 'PRE_DEPLOY';
     j.run_command = command(fromRoot(lay.django, model.release.command), model.release.path);
     j.instance_size_slug = SIZE.tiny;
-    spec.jobs = [j];
+    jobs.push(j);
   }
+  for (const job of model.jobs) {
+    // Scheduled jobs run the spec's five-field cron expression, which deploy.yaml defines in UTC.
+    checkName(job.name, job.path, 'component');
+    const j = base(job.name);
+    j.kind = 'SCHEDULED';
+    j.schedule = { cron: job.schedule, time_zone: 'UTC' };
+    j.run_command = command(fromRoot(lay.django, job.command), [...job.path, 'command']);
+    j.instance_size_slug = sized(job.name, job.size);
+    jobs.push(j);
+  }
+  if (jobs.length) spec.jobs = jobs;
 
   if (model.database) {
     const db = model.database;
