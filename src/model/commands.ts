@@ -1,7 +1,7 @@
 /** Command lines for PaaS process definitions: shell quoting and running from the Django folder of a monorepo. */
 import type { DeployModel, ProcessModel } from './model.js';
 
-/** Quotes a word for bash (Procfile lines and App Platform run commands are run by a shell). */
+/** Quotes a word for a POSIX shell (platforms run process commands through one). */
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;

@@ -97,7 +97,7 @@ const envVarsAreConsistent: Rule = (spec, out) => {
       continue;
     }
     if (kinds.includes('secret') && kinds.includes('value')) {
-      err(out, [...path, 'value'], 'secret-with-value', `${name} is a secret, so its value must not be written in deploy.yaml`, 'Remove `value:` and set the secret on the platform (heroku config:set, App Platform settings, or .env for compose).', 'key');
+      err(out, [...path, 'value'], 'secret-with-value', `${name} is a secret, so its value must not be written in deploy.yaml`, 'Remove `value:` and set the secret where the app runs (in the platform settings or CLI, or in .env for compose).', 'key');
     } else if (kinds.length > 1) {
       err(out, [...path, kinds[1]!], 'conflicting-source', `${name} has both \`${kinds[0]}\` and \`${kinds[1]}\``, 'Keep one way of setting the variable.', 'key');
     }
