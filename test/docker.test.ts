@@ -8,7 +8,7 @@ import { validate as validateDockerfile } from 'dockerfile-utils';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
+import { lintDockerfile } from '../targets/docker/lint.js';
 import { docker } from '../targets/docker/docker.js';
 import { commandArgv, dockerQuote, imageTagProblem } from '../targets/docker/escape.js';
 import { composeSchemaErrors } from './helpers/paas.js';

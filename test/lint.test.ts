@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lintDockerfile, RULES } from '../src/lint/dockerfile-rules.js';
+import { lintDockerfile, RULES } from '../targets/docker/lint.js';
 import { runCli } from './helpers/spec.js';
 
 const codes = (text: string) => lintDockerfile(text).map((f) => `${f.line}:${f.column} ${f.code}`);

@@ -18,7 +18,7 @@ import * as assert from 'uvu/assert';
 import { parse, stringify } from 'yaml';
 import type { CompileResult } from '../src/compile.js';
 import { formatJson, formatText } from '../src/format.js';
-import { lintDockerfile } from '../src/lint/dockerfile-rules.js';
+import { lintDockerfile } from '../targets/docker/lint.js';
 import { repair, schemaSpec } from './helpers/arbitrary.js';
 import { composeSchemaErrors, doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
 import { conformanceProblems } from './helpers/conformance.js';

@@ -4,8 +4,8 @@ import { IoError } from '../io/errors.js';
 import { readRegularFile } from '../io/file.js';
 import { displayPath } from '../io/read.js';
 import { escapeLine } from '../io/terminal.js';
-import { lintDockerfile } from '../lint/dockerfile-rules.js';
-import type { LintFinding } from '../lint/dockerfile-rules.js';
+import { lintDockerfile } from '../../targets/docker/lint.js';
+import type { LintFinding } from '../../targets/docker/lint.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
 
