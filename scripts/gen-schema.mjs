@@ -32,7 +32,7 @@ export function composeSchema() {
 
 function resolveRef(schema, node) {
   let cur = node;
-  for (let i = 0; cur && cur.$ref && i < 20; i++) {
+  for (let i = 0; cur?.$ref && i < 20; i++) {
     const target = cur.$ref
       .replace(/^#\/?/, '')
       .split('/')

@@ -89,11 +89,9 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
     // No second schema pass for an environment: each overlay was validated in place against the same
     // definitions, and merging valid mappings into valid mappings cannot remove a required key.
     const found: Diagnostic[] = [];
-    {
       found.push(...checkRules(view as unknown as DeploySpec).map((f) => placeFinding(f, loc)));
       for (const t of opts.targets ?? []) found.push(...(t.rules?.(view as unknown as DeploySpec) ?? []).map((f) => placeFinding(f, loc)));
       found.push(...retypedValues(view as unknown as DeploySpec, loc).map((f) => placeFinding(f, loc)));
-    }
     for (const d of found) {
       if (name !== null && !seen.has(`${d.line}:${d.col}:${d.message}`)) {
         d.message += ` (in environment "${name}")`;

@@ -1,6 +1,6 @@
 /** The deployspec command line. The only module that prints, reads or writes files, or sets the exit code. */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cac from 'cac';
 import pc from 'picocolors';

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import fg from 'fast-glob';
 import fc from 'fast-check';
 import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { analyze } from '../src/analyze.js';
 import { hasErrors } from '../src/diagnostics.js';
 import { ROOT } from './helpers/spec.js';

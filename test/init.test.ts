@@ -104,7 +104,7 @@ test('cli: init imports Procfile + app.json; the rebuilt Procfile has the same p
   assert.match(r.stderr, /not carried over/);
   assert.match(r.stderr, /app\.json addon papertrail/);
   const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
-  assert.match(text, /# Not carried over[\s\S]*#   - app\.json addon papertrail/);
+  assert.match(text, /# Not carried over[\s\S]*# {3}- app\.json addon papertrail/);
   const spec = parse(text);
   assert.is(spec.name, 'shop-front');
   assert.equal(spec.processes.web, { instances: 2, size: 'small', command: 'gunicorn shop.wsgi --log-file - --workers 3' });
@@ -138,7 +138,7 @@ test('cli: init imports .do/app.yaml (service, worker, pre-deploy job, env, data
   assert.equal(spec.env.MAIL_PASSWORD, { secret: true });
   assert.not.match(text, /EV\[1:abc\]/);
   assert.equal(spec.targets.digitalocean, { region: 'fra', github: { repo: 'acme/shop', branch: 'main', deploy_on_push: true } });
-  assert.match(text, /#   - \.do\/app\.yaml alerts/);
+  assert.match(text, /# {3}- \.do\/app\.yaml alerts/);
   assert.is(runCli(['validate'], { cwd: dir }).status, 0);
   const build = runCli(['build', '--target', 'digitalocean', '--force'], { cwd: dir });
   assert.is(build.status, 0, build.stderr);

@@ -45,7 +45,7 @@ export async function listProject(dir: string): Promise<ProjectFiles & { unread:
     read(path) {
       if (!known.has(path)) return null;
       const abs = resolve(dir, path);
-      let st;
+      let st: ReturnType<typeof lstatSync>;
       try {
         st = lstatSync(abs);
       } catch {

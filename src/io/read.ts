@@ -134,7 +134,7 @@ export async function loadTemplates(projectDir: string, cwd: string = projectDir
       continue;
     }
     const known = templateVariables(BUILTIN_TEMPLATES[rel]!);
-    let uses;
+    let uses: ReturnType<typeof variableUses>;
     try {
       uses = variableUses(source);
     } catch (err) {

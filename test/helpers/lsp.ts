@@ -167,7 +167,10 @@ export class LspClient {
 
   waitForDiagnostics(uri: string): Promise<LspDiagnostic[]> {
     return new Promise((resolve, reject) => {
-      const waiter = { uri, resolve: (d: LspDiagnostic[]) => (clearTimeout(timer), resolve(d)) };
+      const waiter = { uri, resolve: (d: LspDiagnostic[]) => {
+        clearTimeout(timer);
+        resolve(d);
+      } };
       const timer = setTimeout(() => {
         this.diagnosticWaiters = this.diagnosticWaiters.filter((w) => w !== waiter);
         reject(new Error(`no diagnostics for ${uri} within ${this.timeoutMs} ms`));

@@ -3,8 +3,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import * as assert from 'uvu/assert';
-import type { CompileResult } from '../../src/compile.js';
 import { CONFORMANCE, ROOT } from './spec.js';
 
 const SCHEMAS = CONFORMANCE + 'schemas/';
