@@ -3,9 +3,10 @@
 # mirror (the machine's own apt sources are never changed; packages of other suites are fetched with a private apt
 # configuration and unpacked with dpkg-deb -x):
 #
-#   trixie/  Python 3.13: Django 4.2 LTS (trixie, by apt); 4.2 declares Python <= 3.12 upstream and runs on 3.13 in
-#            Debian, so it is not run on sid's newer Python. gunicorn and dj-database-url from sid, psycopg2 and
-#            WhiteNoise from trixie; psycopg 3 (sid, pure Python) unpacked in /opt/deployspec/psycopg3.
+#   trixie/  Python 3.13: Django 4.2 LTS (trixie + trixie-security, by apt); 4.2 lists Python <= 3.12 upstream and
+#            runs on 3.13 in Debian, so it is not run on sid's newer Python. gunicorn and dj-database-url from sid
+#            (pinned below trixie otherwise), psycopg2 and WhiteNoise from trixie; psycopg 3 (sid, pure Python)
+#            unpacked in /opt/deployspec/psycopg3.
 #   sid/     Python 3.14: Django 6.x (experimental, by apt; it requires Python >= 3.12) and Django 5.2 LTS (sid,
 #            unpacked in /opt/deployspec/django-5.2); gunicorn, WhiteNoise, dj-database-url, psycopg2 from sid;
 #            psycopg 3 with its C implementation (sid) unpacked in /opt/deployspec/psycopg3.
@@ -21,6 +22,7 @@
 set -uo pipefail
 BASE=${DEPLOYSPEC_TEST_CACHE:-/opt/deployspec-test}
 MIRROR=${DEPLOYSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY=${DEPLOYSPEC_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 KEY=$(sha256sum "$SELF" | cut -c1-16)
 DIR="$BASE/django-$KEY"
@@ -67,9 +69,7 @@ trap cleanup EXIT
 APT="$BUILD/apt"
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/debs"
 : >"$APT/status"
-for suite in trixie sid experimental; do
-  echo "deb [signed-by=$KEYRING] $MIRROR $suite main"
-done >"$APT/sources.list"
+echo "deb [signed-by=$KEYRING] $MIRROR sid main" >"$APT/sources.list"
 APTOPTS=(
   -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts=/dev/null
   -o Dir::Etc::preferences=/dev/null -o Dir::Etc::preferencesparts=/dev/null
@@ -77,7 +77,7 @@ APTOPTS=(
   -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
   -o Acquire::Check-Valid-Until=false -o APT::Sandbox::User=root
 )
-apt-get "${APTOPTS[@]}" update -qq >"$APT/update.log" 2>&1 || { cat "$APT/update.log" >&2; fail "apt-get update (private configuration: trixie, sid, experimental) failed"; }
+apt-get "${APTOPTS[@]}" update -qq >"$APT/update.log" 2>&1 || { cat "$APT/update.log" >&2; fail "apt-get update (private configuration: sid) failed"; }
 (cd "$APT/debs" && apt-get "${APTOPTS[@]}" download -qq python3-django/sid python3-psycopg/sid python3-psycopg-c/sid) >"$APT/download.log" 2>&1 ||
   { cat "$APT/download.log" >&2; fail "apt-get download of python3-django (sid) / python3-psycopg (sid) failed"; }
 
@@ -87,9 +87,12 @@ MMOPTS=(--quiet --mode=root --variant=essential --aptopt='Acquire::Check-Valid-U
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
   --customize-hook='mkdir -p "$1/app" "$1/workspace" "$1/opt/deployspec"')
 COMMON=python3,python-is-python3,python3-whitenoise,python3-psycopg2,libpq5,libjs-jquery
-mmdebstrap "${MMOPTS[@]}" --aptopt='APT::Default-Release "trixie"' \
+# sid at priority 100 in trixie: only the packages named with /sid come from there.
+mmdebstrap "${MMOPTS[@]}" \
+  --setup-hook='mkdir -p "$1/etc/apt/preferences.d" && printf "Package: *\nPin: release n=sid\nPin-Priority: 100\n" >"$1/etc/apt/preferences.d/sid"' \
   --include="$COMMON,python3-django,gunicorn/sid,python3-gunicorn/sid,python3-dj-database-url/sid" \
-  trixie "$BUILD/trixie" "deb [signed-by=$KEYRING] $MIRROR trixie main" "deb [signed-by=$KEYRING] $MIRROR sid main" \
+  trixie "$BUILD/trixie" "deb [signed-by=$KEYRING] $MIRROR trixie main" "deb [signed-by=$KEYRING] $MIRROR trixie-updates main" \
+  "deb [signed-by=$KEYRING] $SECURITY trixie-security main" "deb [signed-by=$KEYRING] $MIRROR sid main" \
   >"$BUILD/trixie.log" 2>&1 &
 trixie_pid=$!
 mmdebstrap "${MMOPTS[@]}" \
@@ -112,6 +115,10 @@ unpack() { # unpack ROOT FOLDER DEB...
 unpack "$BUILD/sid" /opt/deployspec/django-5.2 "$debs"/python3-django_*.deb || fail "unpacking Django 5.2 failed"
 unpack "$BUILD/sid" /opt/deployspec/psycopg3 "$debs"/python3-psycopg_*.deb "$debs"/python3-psycopg-c_*.deb || fail "unpacking psycopg 3 (sid) failed"
 unpack "$BUILD/trixie" /opt/deployspec/psycopg3 "$debs"/python3-psycopg_*.deb || fail "unpacking psycopg 3 (trixie) failed"
+# apt compiled what it installed; the unpacked trees get their bytecode here (the tests run the roots read-only).
+for root in trixie sid; do
+  chroot "$BUILD/$root" python3 -m compileall -q -j 0 /opt/deployspec >/dev/null || fail "compileall in $root failed"
+done
 
 SITE=usr/lib/python3/dist-packages
 # Each Django must import with its root's Python, and that Python must satisfy the Requires-Python of its .deb's
