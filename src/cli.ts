@@ -151,7 +151,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--name <name>', 'App name (default: the folder name)')
     .option('--project <module>', 'Django project package (default: found from manage.py)')
     .option('--force', 'Overwrite an existing deploy.yaml')
-    .option('--yes', 'Accept every detected value without asking (the default: init never prompts)')
     .option('--stdout', 'Print the file instead of writing it')
     .action(async (dir: string | undefined, opts: { name?: string; project?: string; force?: boolean; stdout?: boolean }) => {
       const { initCommand } = await import('./commands/init.js');
