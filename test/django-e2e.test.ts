@@ -71,6 +71,9 @@ let inRoot: ReturnType<typeof rootRunner> | null = null;
 e2e.before(async () => {
   if (missing.length) return;
   work = mkdtempSync(join(tmpdir(), 'deployspec-django-'));
+  const folder = work;
+  // Also on Ctrl-C (test/helpers/processes.ts exits through the 'exit' handlers), after the servers are killed.
+  process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
   inRoot = rootRunner(work);
   pg = await startPostgres(pgBin!, { tls: true });
 });

@@ -6,11 +6,17 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
+import { constants } from 'node:os';
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
+// Ctrl-C or a CI timeout: exit through the 'exit' handlers (they stop servers, databases and remove temporary
+// folders) instead of dying with them still running.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => process.exit(128 + (constants.signals[signal] ?? 0)));
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
