@@ -8,8 +8,9 @@ import { digitalocean } from './digitalocean/digitalocean.js';
 import { django } from './django/django.js';
 import { docker } from './docker/docker.js';
 import { heroku } from './heroku/heroku.js';
+import { render } from './render/render.js';
 
-export const TARGETS = [heroku, digitalocean, docker, django] as const satisfies readonly AnyTarget[];
+export const TARGETS = [heroku, digitalocean, render, docker, django] as const satisfies readonly AnyTarget[];
 
 export type TargetName = (typeof TARGETS)[number]['name'];
 

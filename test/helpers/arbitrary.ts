@@ -120,14 +120,14 @@ export function repair(input: Record<string, unknown>): Record<string, any> { //
     delete procs.static;
     delete jobs.static;
   }
-  for (const t of ['heroku', 'digitalocean']) {
+  for (const t of Object.keys(s.targets ?? {})) {
     const sizes = s.targets?.[t]?.sizes;
     if (sizes) for (const k of Object.keys(sizes)) if (!(k in procs) && !(k in jobs) && k !== 'web') delete sizes[k];
   }
   // Output paths through hidden (dot) folders are refused by the output-path policy: generate visible ones.
   const undot = (p: unknown) => (typeof p === 'string' ? p.split('/').map((seg) => (seg === '.' ? seg : seg.replace(/^\.+/, '') || 'x')).join('/') : p);
   if (s.django?.root !== undefined) s.django.root = undot(s.django.root);
-  for (const t of ['digitalocean', 'django']) if (s.targets?.[t]?.path !== undefined) s.targets[t].path = undot(s.targets[t].path);
+  for (const t of Object.keys(s.targets ?? {})) if (typeof s.targets[t]?.path === 'string') s.targets[t].path = undot(s.targets[t].path);
   if (s.database?.plan === 'production' && s.targets?.digitalocean && !s.targets.digitalocean.database_cluster) s.targets.digitalocean.database_cluster = 'main-cluster';
   if (s.database?.plan === 'production' && !s.targets?.digitalocean?.database_cluster) {
     s.targets ??= {};
