@@ -19,7 +19,10 @@
 # The folder holds matrix.tsv (series, Django version, root, PYTHONPATH, Python version), versions.txt and ok.
 # Idempotent: quiet when the matrix is in place; a cold build takes about a minute. A failure is loud; under
 # CI=true it also fails this script (and so `npm test`), elsewhere the Django end-to-end tests skip loudly.
+# shellcheck disable=SC2016,SC2317 # hooks get $1 from mmdebstrap; cleanup runs from a trap
 set -uo pipefail
+# mmdebstrap runs helpers through `env python3`: the system's, not a pyenv/virtualenv shim first on PATH.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 BASE=${DEPLOYSPEC_TEST_CACHE:-/opt/deployspec-test}
 MIRROR=${DEPLOYSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${DEPLOYSPEC_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
@@ -54,14 +57,31 @@ flock 9
 start=$(date +%s)
 echo "building the Django test matrix in $DIR (Debian trixie + sid root filesystems, about a minute)..." >&2
 BUILD=$(mktemp -d "$BASE/.build-django-$KEY.XXXXXX") || fail "mktemp in $BASE failed"
+GROUPS_RUNNING=()
+running() {
+  local g
+  for g in "${GROUPS_RUNNING[@]}"; do kill -0 -- "-$g" 2>/dev/null && return 0; done
+  return 1
+}
 cleanup() {
-  # mmdebstrap mounts /proc, /sys and /dev inside a root while it works: never delete through a mount.
+  # Interrupted: stop the mmdebstrap runs (each is its own process group; on TERM it first finishes its current
+  # stage, so KILL follows after a few seconds). They mount /proc, /sys and /dev inside a root while they work, in
+  # a private mount namespace that goes away with them; still, never delete through a mount.
+  local g _
+  for g in "${GROUPS_RUNNING[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    running || break
+    sleep 1
+  done
+  for g in "${GROUPS_RUNNING[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
+  wait 2>/dev/null
   if [ -n "${BUILD:-}" ] && [ -d "$BUILD" ]; then
     findmnt -rn -o TARGET | grep -F "$BUILD/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
     rm -rf --one-file-system "$BUILD"
   fi
 }
 trap cleanup EXIT
+trap 'echo "!! interrupted: the Django test matrix was not built" >&2; exit 130' INT TERM HUP
 
 # Private apt configuration: its own sources, lists, cache and (empty) status; nothing of /etc/apt is read for
 # sources or preferences. Release files of sid/experimental on mirrors may be past Valid-Until; signatures are
@@ -88,20 +108,24 @@ MMOPTS=(--quiet --mode=root --variant=essential --aptopt='Acquire::Check-Valid-U
   --customize-hook='mkdir -p "$1/app" "$1/workspace" "$1/opt/deployspec"')
 COMMON=python3,python-is-python3,python3-whitenoise,python3-psycopg2,libpq5,libjs-jquery
 # sid at priority 100 in trixie: only the packages named with /sid come from there.
-mmdebstrap "${MMOPTS[@]}" \
+MMDEBSTRAP=(setsid unshare --mount --propagation private mmdebstrap)
+"${MMDEBSTRAP[@]}" "${MMOPTS[@]}" \
   --setup-hook='mkdir -p "$1/etc/apt/preferences.d" && printf "Package: *\nPin: release n=sid\nPin-Priority: 100\n" >"$1/etc/apt/preferences.d/sid"' \
   --include="$COMMON,python3-django,gunicorn/sid,python3-gunicorn/sid,python3-dj-database-url/sid" \
   trixie "$BUILD/trixie" "deb [signed-by=$KEYRING] $MIRROR trixie main" "deb [signed-by=$KEYRING] $MIRROR trixie-updates main" \
   "deb [signed-by=$KEYRING] $SECURITY trixie-security main" "deb [signed-by=$KEYRING] $MIRROR sid main" \
   >"$BUILD/trixie.log" 2>&1 &
 trixie_pid=$!
-mmdebstrap "${MMOPTS[@]}" \
+GROUPS_RUNNING+=("$trixie_pid")
+"${MMDEBSTRAP[@]}" "${MMOPTS[@]}" \
   --include="$COMMON,python3-django/experimental,gunicorn,python3-dj-database-url" \
   sid "$BUILD/sid" "deb [signed-by=$KEYRING] $MIRROR sid main" "deb [signed-by=$KEYRING] $MIRROR experimental main" \
   >"$BUILD/sid.log" 2>&1 &
 sid_pid=$!
+GROUPS_RUNNING+=("$sid_pid")
 wait "$trixie_pid" || { cat "$BUILD/trixie.log" >&2; wait "$sid_pid"; fail "mmdebstrap trixie failed"; }
 wait "$sid_pid" || { cat "$BUILD/sid.log" >&2; fail "mmdebstrap sid failed"; }
+GROUPS_RUNNING=()
 
 debs=$APT/debs
 unpack() { # unpack ROOT FOLDER DEB...
