@@ -25,9 +25,6 @@ export const RUNTIME_ENV = {
   sentryEnvironment: 'SENTRY_ENVIRONMENT',
 } as const;
 
-/** The secret key Django signs with; always declared, generated where the platform can. */
-export const SECRET_KEY_ENV = 'SECRET_KEY';
-
 /** The settings module Django loads. */
 export const SETTINGS_MODULE_ENV = 'DJANGO_SETTINGS_MODULE';
 

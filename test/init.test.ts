@@ -67,6 +67,54 @@ test('scanner: monorepo manage.py → django.root; settings module, wsgi, STATIC
   assert.equal(analyze('deploy.yaml', text).diagnostics.filter((x) => x.severity === 'error'), []);
 });
 
+const IMPORTERS = TARGETS.flatMap((t) => t.importers ?? []);
+const MANAGE = (module: string) => `import os\nimport sys\n\ndef main():\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "${module}")\n    print("set DJANGO_SETTINGS_MODULE='config.settings.test' to run the tests")\n`;
+
+test('settings: a split settings package deploys production.py, never the dev or test module manage.py names', () => {
+  const d = scanProject(
+    memory({
+      'manage.py': MANAGE('config.settings.local'),
+      'config/__init__.py': '',
+      'config/wsgi.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+      'config/settings/__init__.py': '',
+      'config/settings/base.py': 'import environ\nenv = environ.Env()\nSECRET_KEY = env("DJANGO_SECRET_KEY")\nDEBUG = env.bool("DJANGO_DEBUG", default=False)\nBETA = env.bool("FEATURE_BETA", default=False)\nSENTRY_DSN = env("SENTRY_DSN", default="")\nSTRIPE_KEY = os.environ["STRIPE_API_KEY"]\n',
+      'config/settings/local.py': 'from .base import *\nSECRET_KEY = "dev-only"\n',
+      'config/settings/test.py': 'from .base import *\nSECRET_KEY = "test-only"\n',
+      'config/settings/production.py': 'from .base import *  # noqa\nDATABASES = {"default": env.db("DATABASE_URL")}\nMAILGUN_API_KEY = env("MAILGUN_API_KEY")\n',
+    }),
+    { folderName: 'cookie', importers: IMPORTERS },
+  );
+  const s = d.spec as Record<string, any>;
+  assert.is(s.django.project, 'config');
+  assert.is(s.django.settings, 'config.settings.production');
+  assert.is(s.django.secret_key_env, 'DJANGO_SECRET_KEY');
+  assert.equal(Object.keys(s.env).sort(), ['FEATURE_BETA', 'MAILGUN_API_KEY', 'SENTRY_DSN', 'STRIPE_API_KEY'], 'DJANGO_DEBUG is read by the generated settings themselves');
+  assert.equal(s.env.MAILGUN_API_KEY.secret, true);
+  assert.is(s.env.FEATURE_BETA.required, false, 'read with a default: optional');
+  assert.not.ok('DATABASE_URL' in s.env, 'provided by the database');
+  assert.ok(d.found.some((f) => f.includes('development and test settings left alone: config.settings.local, config.settings.test')), d.found.join('\n'));
+  assert.equal(d.problems, []);
+});
+
+test('settings: without a production module the wsgi default is used, unless its name says development', () => {
+  const files = (wsgiModule: string) =>
+    memory({ 'manage.py': MANAGE(wsgiModule), 'mysite/wsgi.py': `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "${wsgiModule}")\n`, 'mysite/settings.py': 'SECRET_KEY = os.environ["SECRET_KEY"]\n', 'mysite/settings_dev.py': 'from .settings import *\n' });
+  const plain = scanProject(files('mysite.settings'), { folderName: 'x', importers: IMPORTERS }).spec as Record<string, any>;
+  assert.is(plain.django.settings, undefined, 'the default <project>.settings');
+  assert.is(plain.django.secret_key_env, undefined);
+  const dev = scanProject(files('mysite.settings_dev'), { folderName: 'x', importers: IMPORTERS }).spec as Record<string, any>;
+  assert.is(dev.django.settings, undefined, 'never the dev module');
+});
+
+test('several manage.py files: init refuses and lists them unless --root picks one', () => {
+  const files = memory({ 'a/manage.py': MANAGE('one.settings'), 'b/manage.py': MANAGE('two.settings'), 'a/one/wsgi.py': '', 'b/two/wsgi.py': '' });
+  const d = scanProject(files, { folderName: 'x', importers: IMPORTERS });
+  assert.equal(d.problems, ['2 manage.py files: a/manage.py, b/manage.py; pass --root <folder> to choose the Django project to deploy']);
+  const b = scanProject(files, { folderName: 'x', root: 'b', importers: IMPORTERS });
+  assert.equal(b.problems, []);
+  assert.equal((b.spec as Record<string, any>).django, { root: 'b', project: 'two' });
+});
+
 test('cli: init on the fixture writes a commented, valid deploy.yaml with the schema modeline (no TTY)', () => {
   const dir = projectDir();
   const r = runCli(['init'], { cwd: dir, input: '' });

@@ -17,6 +17,8 @@ import { UsageError } from './io.js';
 export interface InitOptions {
   name?: string;
   project?: string;
+  /** Folder of the manage.py to deploy, when the project has several. */
+  root?: string;
   force?: boolean;
   stdout?: boolean;
 }
@@ -113,12 +115,17 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 1;
   }
   const files = await listProject(dir);
-  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, importers: TARGETS.flatMap((t) => t.importers ?? []) });
+  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, root: opts.root, importers: TARGETS.flatMap((t) => t.importers ?? []) });
   // Advice about a file init could not read would be a guess: it is dropped, and init says loudly what it skipped.
   for (const [path, why] of files.unread) {
     draft.skipped = draft.skipped.filter((line) => !line.startsWith(path) && !line.includes(` ${path} `));
     draft.skipped.push(`${path} was not read (${why}): nothing in it is carried over; check it by hand`);
     io.err(`${io.colors.yellow('not read')} ${escapeLine(path)}: ${escapeLine(why)}; nothing deployspec could learn from it is in deploy.yaml\n`);
+  }
+  if (draft.problems.length) {
+    for (const p of draft.problems) io.err(`deployspec: ${escapeLine(p)}\n`);
+    io.err('nothing written\n');
+    return 1;
   }
   if (draft.spec.django === undefined || (draft.spec.django as Record<string, unknown>).project === undefined) {
     io.err('deployspec: no Django project found (no manage.py naming DJANGO_SETTINGS_MODULE, no wsgi.py); pass --project <package> to name it\n');

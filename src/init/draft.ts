@@ -10,10 +10,12 @@ export interface Draft {
   skipped: string[];
   /** Short summary lines of what was found, for the terminal. */
   found: string[];
+  /** Why no deploy.yaml can be written (e.g. several Django projects and no --root), one line each. */
+  problems: string[];
 }
 
 export function newDraft(): Draft {
-  return { spec: { version: 1 }, sources: new Map(), skipped: [], found: [] };
+  return { spec: { version: 1 }, sources: new Map(), skipped: [], found: [], problems: [] };
 }
 
 export function getIn(d: Draft, path: readonly string[]): Json | undefined {

@@ -2,9 +2,12 @@
  * `init`'s scanner: finds the facts deployspec models in an existing project (like `fly launch` does) and
  * records where each came from. Pure over a file listing and a reader, so tests need no real folders.
  */
+import { RUNTIME_ENV } from '../contract.js';
+import { SECRET_NAME } from '../spec/rules.js';
 import type { Importer } from '../target.js';
-import { newDraft, setIn, slugify } from './draft.js';
-import type { Draft } from './draft.js';
+import { defaultSettingsModule, findProductionSettings, manageFiles, moduleFile, settingsEnvReads } from './django.js';
+import { getIn, newDraft, setIn, slugify } from './draft.js';
+import type { Draft, Json } from './draft.js';
 import { finishDraft } from './env.js';
 import type { ProjectFiles } from './files.js';
 
@@ -13,6 +16,8 @@ export interface ScanOptions {
   folderName: string;
   name?: string;
   project?: string;
+  /** The folder of the manage.py to deploy, when the project has several. */
+  root?: string;
   /** The targets' importers of existing platform files, in registry order. */
   importers: readonly Importer[];
 }
@@ -30,37 +35,66 @@ export function requirementNames(text: string): Set<string> {
 }
 
 function scanDjango(files: ProjectFiles, d: Draft, opts: ScanOptions): { root: string; project: string | null } {
-  const manage = files.list.filter((p) => p === 'manage.py' || p.endsWith('/manage.py')).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))[0];
+  const all = manageFiles(files);
+  let manage: string | undefined;
+  if (opts.root !== undefined) {
+    manage = all.find((p) => dirOf(p) === (opts.root === '' ? '.' : opts.root!.replace(/\/+$/, '')));
+    if (!manage) d.problems.push(`no manage.py in ${opts.root}/ (found: ${all.join(', ') || 'none'})`);
+  } else if (all.length > 1) {
+    d.problems.push(`${all.length} manage.py files: ${all.slice(0, 10).join(', ')}${all.length > 10 ? ', ...' : ''}; pass --root <folder> to choose the Django project to deploy`);
+  } else manage = all[0];
   const root = manage ? dirOf(manage) : '.';
   let project: string | null = opts.project ?? null;
-  let settings: string | null = null;
   if (manage) {
-    const text = files.read(manage) ?? '';
-    const m = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][\w.]*)["']/.exec(text);
-    if (m) {
-      settings = m[1]!;
-      project ??= settings.split('.')[0]!;
-      d.found.push(`Django project ${project} (${manage})`);
-    }
-    if (root !== '.') setIn(d, ['django', 'root'], root, `${manage} is in ${root}/`);
+    const found = defaultSettingsModule(files.read(manage) ?? '');
+    if (found) project ??= found.module.split('.')[0]!;
+    if (root !== '.') setIn(d, ['django', 'root'], root, opts.root !== undefined ? '--root' : `${manage} is in ${root}/`);
   }
   if (!project) {
-    const wsgi = files.list.filter((p) => p.endsWith('/wsgi.py')).sort((a, b) => depth(a) - depth(b))[0];
+    const wsgi = files.list.filter((p) => p.endsWith('/wsgi.py') && (root === '.' || p.startsWith(`${root}/`))).sort((a, b) => depth(a) - depth(b))[0];
     if (wsgi) project = dirOf(wsgi).split('/').pop()!;
   }
   if (!project) return { root, project: null };
+  d.found.push(`Django project ${project}${manage ? ` (${manage})` : ''}`);
   setIn(d, ['django', 'project'], project, opts.project ? '--project' : manage ? `${manage} (DJANGO_SETTINGS_MODULE)` : 'the folder holding wsgi.py');
-  if (settings && settings !== `${project}.settings`) setIn(d, ['django', 'settings'], settings, `${manage}, line ${lineOf(files.read(manage!)!, files.read(manage!)!.indexOf(settings))}`);
-  const module = settings ?? `${project}.settings`;
-  const base = inDir(root, module.split('.').join('/'));
-  const settingsFile = [`${base}.py`, `${base}/__init__.py`, `${base}/base.py`].find((p) => files.list.includes(p));
+
+  const choice = findProductionSettings(files, root, project);
+  if (choice.module !== `${project}.settings`) setIn(d, ['django', 'settings'], choice.module, choice.reason);
+  d.found.push(`production settings ${choice.module} (${choice.reason})`);
+  if (choice.others.length) d.skipped.push(`other settings modules, not used in production: ${choice.others.join(', ')} (set django.settings to choose another)`);
+  if (choice.skipped.length) d.found.push(`development and test settings left alone: ${choice.skipped.join(', ')}`);
+
+  const settingsFile = moduleFile(files, root, choice.module);
   const text = settingsFile ? (files.read(settingsFile) ?? '') : '';
   const wsgi = /^WSGI_APPLICATION\s*=\s*["']([A-Za-z_][\w.]*)\.([A-Za-z_]\w*)["']/m.exec(text);
   if (wsgi && `${wsgi[1]}:${wsgi[2]}` !== `${project}.wsgi:application`) setIn(d, ['django', 'wsgi'], `${wsgi[1]}:${wsgi[2]}`, `${settingsFile}, line ${lineOf(text, wsgi.index)} (WSGI_APPLICATION)`);
   const sr = /^STATIC_ROOT\s*=\s*(?:BASE_DIR\s*\/\s*["']([\w./-]+)["']|os\.path\.join\(\s*BASE_DIR\s*,\s*["']([\w./-]+)["']\s*\))/m.exec(text);
   const staticRoot = sr?.[1] ?? sr?.[2];
   if (staticRoot && staticRoot !== 'staticfiles') setIn(d, ['static', 'root'], staticRoot, `${settingsFile}, line ${lineOf(text, sr!.index)} (STATIC_ROOT)`);
+  scanSettingsEnv(files, d, root, choice.module);
   return { root, project };
+}
+
+/** Variables deployspec or the platform provide: never declared again from what the settings read. */
+const PROVIDED = new Set(['DJANGO_SETTINGS_MODULE', 'DATABASE_URL', 'REDIS_URL', 'PORT', ...Object.values(RUNTIME_ENV)]);
+
+/**
+ * Declares every variable the production settings read, so every platform file lists it: the secret key's
+ * variable as `django.secret_key_env`, the rest by name only (set on the platform, never a value in deploy.yaml).
+ */
+function scanSettingsEnv(files: ProjectFiles, d: Draft, root: string, module: string): void {
+  const reads = settingsEnvReads(files, root, module);
+  // SECRET_KEY = os.environ["X"] / env("X") / config("X") names the secret key's variable.
+  const key = reads.find((r) => r.setting === 'SECRET_KEY');
+  const secretKeyEnv = key?.name ?? 'SECRET_KEY';
+  if (key && key.name !== 'SECRET_KEY') setIn(d, ['django', 'secret_key_env'], key.name, `${key.where} (SECRET_KEY)`);
+  for (const r of reads) {
+    if (r.name === secretKeyEnv || PROVIDED.has(r.name) || getIn(d, ['env', r.name]) !== undefined) continue;
+    const secret = SECRET_NAME.test(r.name);
+    const v: { [k: string]: Json } = { secret: true, description: `Read by ${r.where}${secret ? '' : '; set it where the app runs'}.` };
+    if (r.optional) v.required = false;
+    setIn(d, ['env', r.name], v, `read by ${r.where}`);
+  }
 }
 
 function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: string): void {

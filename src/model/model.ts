@@ -35,6 +35,8 @@ export interface DjangoModel {
   /** Folder of manage.py relative to deploy.yaml; '.' for the root. */
   root: string;
   settingsModule: string;
+  /** The variable the settings read the secret key from. */
+  secretKeyEnv: string;
   wsgiModule: string;
   wsgiCallable: string;
   dependencies: 'requirements' | 'pyproject' | 'pipenv';

@@ -149,7 +149,8 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
       }
     : null;
 
-  const env = buildEnv(spec, { settingsModule, database, cache, media, sentry });
+  const secretKeyEnv = spec.django.secret_key_env ?? D['django.secret_key_env'];
+  const env = buildEnv(spec, { settingsModule, secretKeyEnv, database, cache, media, sentry });
 
   const hosts = (spec.hosts ?? D.hosts).map((h, i) => ({
     name: h.startsWith('*.') ? h.slice(2) : h,
@@ -166,7 +167,7 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
     description: spec.description ?? '',
     environment,
     runtime: { python, node },
-    django: { project, root: djRoot, settingsModule, wsgiModule, wsgiCallable: wsgiCallable ?? 'application', dependencies, dependencyFile, path: ['django'] },
+    django: { project, root: djRoot, settingsModule, secretKeyEnv, wsgiModule, wsgiCallable: wsgiCallable ?? 'application', dependencies, dependencyFile, path: ['django'] },
     processes,
     release,
     jobs,
@@ -195,6 +196,7 @@ function withSlashes(url: string): string {
 
 interface Implied {
   settingsModule: string;
+  secretKeyEnv: string;
   database: DeployModel['database'];
   cache: DeployModel['cache'];
   media: DeployModel['media'];
@@ -207,7 +209,7 @@ function buildEnv(spec: DeploySpec, implied: Implied): EnvVarModel[] {
     vars.set(v.name, { description: '', required: v.kind !== 'plain', scope: 'runtime', ...v });
   };
   // Implied by the spec's features; a user declaration of the same name (where rules allow one) replaces them.
-  add({ name: 'SECRET_KEY', kind: 'generated', value: null, ref: null, description: 'Django secret key: signs sessions and tokens.', origin: 'django', path: ['django'] });
+  add({ name: implied.secretKeyEnv, kind: 'generated', value: null, ref: null, description: 'Django secret key: signs sessions and tokens.', origin: 'django', path: ['django'] });
   add({ name: 'DJANGO_SETTINGS_MODULE', kind: 'plain', value: implied.settingsModule, ref: null, description: 'Settings module used in production.', scope: 'both', origin: 'django', path: ['django'] });
   if (implied.database) add({ name: implied.database.env, kind: 'reference', value: null, ref: 'database.url', description: 'PostgreSQL connection URL, set by the database.', origin: 'database', path: implied.database.path });
   if (implied.cache) add({ name: implied.cache.env, kind: 'reference', value: null, ref: 'cache.url', description: 'Redis connection URL, set by the cache.', origin: 'cache', path: implied.cache.path });

@@ -5,6 +5,10 @@
  */
 export type RelPath = string;
 /**
+ * Environment variable your settings read the secret key from (`DJANGO_SECRET_KEY` in many projects). Every platform file declares it as a secret.
+ */
+export type EnvName = string;
+/**
  * The command that starts the process. For `web` it defaults to gunicorn on the project's WSGI module, bound to `$PORT`; other processes must set it.
  */
 export type Command = string;
@@ -43,11 +47,11 @@ export type EnvVar = (string | number | boolean) | EnvObject;
 /**
  * Environment variable names are upper case: a letter, then letters, digits and underscores.
  */
-export type EnvName = string;
+export type EnvName1 = string;
 /**
  * Environment variable names are upper case: a letter, then letters, digits and underscores.
  */
-export type EnvName1 = string;
+export type EnvName2 = string;
 /**
  * `STATIC_URL`: URL prefix of static files.
  */
@@ -75,7 +79,7 @@ export type Hosts = Hostname1[];
 /**
  * Environment variable names are upper case: a letter, then letters, digits and underscores.
  */
-export type EnvName2 = string;
+export type EnvName3 = string;
 
 /**
  * One deploy spec for a Django app, compiled by deployspec into Heroku, DigitalOcean App Platform, Docker and Django settings files.
@@ -147,6 +151,7 @@ export interface Django {
    * Settings module used in production. Default `<project>.settings`.
    */
   settings?: string;
+  secret_key_env?: EnvName;
   /**
    * WSGI application as `module:callable`. Default `<project>.wsgi:application`.
    */
@@ -282,7 +287,7 @@ export interface Database {
    * Component name of the database (App Platform component, compose service).
    */
   name?: string;
-  env?: EnvName;
+  env?: EnvName1;
 }
 /**
  * A managed Redis (or Valkey) cache. Its URL reaches the app as `REDIS_URL`.
@@ -304,7 +309,7 @@ export interface Cache {
    * Component name of the cache.
    */
   name?: string;
-  env?: EnvName1;
+  env?: EnvName2;
 }
 /**
  * How static files are collected and served.
@@ -361,7 +366,7 @@ export interface Monitoring {
    * Report errors to Sentry. The DSN is a secret read from `SENTRY_DSN`; without it Sentry stays off.
    */
   sentry?: {
-    dsn_env?: EnvName2;
+    dsn_env?: EnvName3;
     /**
      * Sentry environment name. Default: the deployspec environment (`--env`) or `production`.
      */

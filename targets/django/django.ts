@@ -2,7 +2,7 @@
  * The Django target: a production settings module (`configure(globals())`) that reads everything from the
  * environment, plus requirements-deploy.txt listing the packages it imports. Pure: model in, text out.
  */
-import { RUNTIME_ENV, SECRET_KEY_ENV } from '../../src/contract.js';
+import { RUNTIME_ENV } from '../../src/contract.js';
 import type { DeployModel } from '../../src/model/model.js';
 import { joinPath, relativePath } from '../../src/model/normalize.js';
 import type { Finding } from '../../src/spec/finding.js';
@@ -83,7 +83,7 @@ export function emitDjango(model: DeployModel, opts: DjangoTargetOptions, ctx: E
   const platforms = ctx.products('platformRuntime').map((p) => ({ name: p.name, detect: p.detect, hosts: p.hosts, host_env: p.hostEnv, database_tls: p.databaseTls, redis_self_signed: p.redisSelfSigned }));
   const view = {
     header: HEADER,
-    env: Object.fromEntries(Object.entries({ ...RUNTIME_ENV, secretKey: SECRET_KEY_ENV }).map(([k, v]) => [k, pyLiteral(v)])),
+    env: Object.fromEntries(Object.entries({ ...RUNTIME_ENV, secretKey: model.django.secretKeyEnv }).map(([k, v]) => [k, pyLiteral(v)])),
     platforms: pyLiteral(platforms),
     usage,
     root: pyLiteral(relativePath(dirname(file), model.django.root)),
