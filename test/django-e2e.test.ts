@@ -20,11 +20,10 @@ import { gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { ROOT } from './helpers/spec.js';
 import { connections, postgresBin, startPostgres } from './helpers/postgres.js';
 import type { Postgres } from './helpers/postgres.js';
 import { freePort, http, listeners, run, startServer, waitForHttp } from './helpers/processes.js';
-import { loadMatrix, PSYCOPG3_PATH, rootRunner } from './helpers/django-matrix.js';
+import { loadMatrix, PSYCOPG3_PATH, ROOT, rootRunner } from './helpers/django-matrix.js';
 import type { DjangoEnvironment } from './helpers/django-matrix.js';
 
 const EXAMPLE = join(ROOT, 'examples/07-django-project');

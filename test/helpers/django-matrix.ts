@@ -9,8 +9,10 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './spec.js';
+import { fileURLToPath } from 'node:url';
 
+/** The repository (not taken from ./spec.js: that one loads the compiler, which these tests do not need). */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const MATRIX_SCRIPT = join(ROOT, 'scripts/deps/20-django-matrix.sh');
 /** Where psycopg 3 is unpacked in every root; on PYTHONPATH only for the psycopg 3 runs. */
 export const PSYCOPG3_PATH = '/opt/deployspec/psycopg3/usr/lib/python3/dist-packages';
