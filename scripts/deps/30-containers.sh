@@ -20,7 +20,9 @@ set -uo pipefail
 BASE=${DEPLOYSPEC_CONTAINERS_DIR:-/opt/deployspec-test/containers}
 PKGS=(podman runc slirp4netns uidmap fuse-overlayfs catatonit containernetworking-plugins mmdebstrap)
 MIRROR=${DEPLOYSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-PY_ROOTS=(python3-django python3-gunicorn python3-whitenoise python3-dj-database-url python3-psycopg2 python3-sentry-sdk python3-redis)
+PY_ROOTS=(python3-django python3-gunicorn python3-whitenoise python3-dj-database-url python3-psycopg2 python3-redis python3-urllib3 python3-certifi)
+# Newer than bookworm's: what the generated requirements-deploy.txt asks for (sentry-sdk>=1.40), pure Python.
+PY_NEWER=(trixie:python3-sentry-sdk)
 # Parts of Python or setuptools itself, already in every virtualenv.
 PY_SKIP='^python3-(distutils|lib2to3|pkg-resources|setuptools|pip|venv|minimal)$'
 
@@ -69,6 +71,19 @@ mapfile -t closure < <(apt-cache depends --recurse --no-recommends --no-suggests
 # Django's admin links its jQuery to libjs-jquery: unpacked beside it so the links resolve.
 (cd "$TMP/debs" && apt-get download -qq -o APT::Sandbox::User=root "${closure[@]}" libjs-jquery >/dev/null 2>&1) ||
   die "apt-get download failed for: ${closure[*]} libjs-jquery"
+# Packages of another suite: a private apt configuration (own sources, lists and cache); the machine's sources
+# are never touched.
+PAPT=$TMP/apt
+mkdir -p "$PAPT"/{sources.list.d,lists/partial,cache/archives/partial}
+for item in "${PY_NEWER[@]}"; do
+  printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$MIRROR" "${item%%:*}" >"$PAPT/sources.list.d/${item%%:*}.sources"
+done
+APTO=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$PAPT/sources.list.d" -o "Dir::State::Lists=$PAPT/lists"
+  -o "Dir::Cache=$PAPT/cache" -o APT::Sandbox::User=root)
+apt-get "${APTO[@]}" update -qq >/dev/null 2>&1 || die "apt-get update with the private sources in $PAPT failed"
+for item in "${PY_NEWER[@]}"; do
+  (cd "$TMP/debs" && apt-get "${APTO[@]}" download -qq "${item#*:}/${item%%:*}" >/dev/null 2>&1) || die "cannot download ${item#*:} from ${item%%:*}"
+done
 for deb in "$TMP"/debs/*.deb; do dpkg-deb -x "$deb" "$TMP/root" || die "cannot unpack $deb"; done
 cat >"$TMP/debs2wheels.py" <<'PY'
 """Repacks Debian python3-* packages as wheels. usage: debs2wheels.py ROOT OUTDIR DEB...
@@ -94,12 +109,13 @@ def requires_from_txt(text):
         out.append(line + ("; " + " and ".join(cond) if cond else ""))
     return out
 
-def convert(root, outdir, deb):
-    listing = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True).stdout
-    names = subprocess.run(["tar", "-t"], input=listing, check=True, capture_output=True).stdout.decode().split("\n")
+def read_deb(root, deb):
+    """(dist name, version, metadata text, entry points, files, debian python3-* dependencies) of one package."""
+    tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], check=True, capture_output=True).stdout
+    names = subprocess.run(["tar", "-t"], input=tar, check=True, capture_output=True).stdout.decode().split("\n")
     rel = sorted({n[2:] for n in names if n.startswith("./" + SITE) and not n.endswith("/") and "__pycache__" not in n})
     if not rel:
-        return []
+        return None
     metas = sorted({r[len(SITE):].split("/")[0] for r in rel if r[len(SITE):].split("/")[0].endswith((".egg-info", ".dist-info"))})
     if len(metas) != 1:
         raise SystemExit(f"{deb}: expected one egg-info or dist-info, found {metas}")
@@ -108,17 +124,42 @@ def convert(root, outdir, deb):
         p = os.path.join(meta, name) if os.path.isdir(meta) else (meta if name == "PKG-INFO" else "")
         return open(p, encoding="utf-8").read() if p and os.path.isfile(p) else ""
     pkginfo = read("METADATA") or read("PKG-INFO")
-    requires = [] if "\nRequires-Dist:" in pkginfo else requires_from_txt(read("requires.txt"))
     head, _, body = pkginfo.partition("\n\n")
+    requires = re.findall(r"^Requires-Dist: *(.+)$", head, re.M) or requires_from_txt(read("requires.txt"))
+    head = re.sub(r"^(Requires-Dist|Provides-Extra):.*\n?", "", head, flags=re.M)
     name = re.search(r"^Name: *(.+)$", head, re.M).group(1).strip()
     version = re.search(r"^Version: *(.+)$", head, re.M).group(1).strip()
-    lines = [l for l in head.rstrip("\n").split("\n")] + [f"Requires-Dist: {r}" for r in requires]
-    lines += [f"Provides-Extra: {e}" for e in sorted({m for r in requires for m in re.findall(r'extra == "([^"]+)"', r)}) if f"Provides-Extra: {e}" not in lines]
-    metadata = "\n".join(lines) + "\n\n" + body
+    depends = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], check=True, capture_output=True, text=True).stdout
+    debdeps = re.findall(r"(?:^|[,|] *)(python3-[a-z0-9.+-]+)", depends)
     files = [r for r in rel if not r[len(SITE):].startswith(metas[0])]
-    tag = "cp311-cp311-linux_x86_64" if any(f.endswith(".so") for f in files) else "py3-none-any"
-    dists = [name] + (["psycopg2-binary"] if name.lower() == "psycopg2" else [])
-    return [write(root, outdir, files, d, version, tag, re.sub(r"^Name: *.+$", f"Name: {d}", metadata, count=1, flags=re.M), read("entry_points.txt")) for d in dists]
+    return {"name": name, "version": version, "head": head.rstrip("\n"), "body": body, "requires": requires,
+            "entry_points": read("entry_points.txt"), "files": files, "debdeps": debdeps}
+
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+def convert_all(root, outdir, debs):
+    """Debian strips install_requires from the metadata (its Depends say it instead): they come back from Depends."""
+    info = {}
+    for deb in debs:
+        d = read_deb(root, deb)
+        if d:
+            info[os.path.basename(deb).split("_")[0]] = d
+    made = []
+    for pkg, d in info.items():
+        requires = list(d["requires"])
+        have = {norm(re.split(r"[ ;<>=!~\[(]", r, maxsplit=1)[0]) for r in requires if "extra ==" not in r}
+        for dep in d["debdeps"]:
+            if dep in info and norm(info[dep]["name"]) not in have and dep != pkg:
+                requires.append(info[dep]["name"])
+                have.add(norm(info[dep]["name"]))
+        extras = sorted({m for r in requires for m in re.findall(r'extra == "([^"]+)"', r)})
+        metadata = "\n".join([d["head"]] + [f"Requires-Dist: {r}" for r in requires] + [f"Provides-Extra: {e}" for e in extras]) + "\n\n" + d["body"]
+        tag = "cp311-cp311-linux_x86_64" if any(f.endswith(".so") for f in d["files"]) else "py3-none-any"
+        for dist in [d["name"]] + (["psycopg2-binary"] if norm(d["name"]) == "psycopg2" else []):
+            text = re.sub(r"^Name: *.+$", f"Name: {dist}", metadata, count=1, flags=re.M)
+            made.append(write(root, outdir, d["files"], dist, d["version"], tag, text, d["entry_points"]))
+    return made
 
 def write(root, outdir, files, name, version, tag, metadata, entry_points):
     safe = re.sub(r"[-_.]+", "_", name)
@@ -148,14 +189,12 @@ def write(root, outdir, files, name, version, tag, metadata, entry_points):
     return os.path.basename(path)
 
 if __name__ == "__main__":
-    root, out = sys.argv[1], sys.argv[2]
-    for deb in sys.argv[3:]:
-        for w in convert(root, out, deb):
-            print(w)
+    for w in convert_all(sys.argv[1], sys.argv[2], sys.argv[3:]):
+        print(w)
 PY
 mapfile -t pydebs < <(ls "$TMP"/debs/python3-*.deb)
 /usr/bin/python3 "$TMP/debs2wheels.py" "$TMP/root" "$NEW/wheelhouse" "${pydebs[@]}" >"$NEW/wheelhouse.txt" || die "could not repack Debian packages as wheels"
-for w in Django gunicorn whitenoise dj_database_url psycopg2_binary; do
+for w in Django gunicorn whitenoise dj_database_url psycopg2_binary sentry_sdk-2 redis; do
   grep -q "^$w-" "$NEW/wheelhouse.txt" || die "the wheelhouse has no $w"
 done
 printf '[global]\nno-index = true\nfind-links = /wheelhouse\n' >"$NEW/pip.conf"
@@ -172,7 +211,7 @@ nproc=$(ulimit -Hu)
 [ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ] && nproc=32768
 printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nruntime = "runc"\n' \
   "$nofile" "$nofile" "$nproc" "$nproc" >"$NEW/containers.conf"
-cp "$NEW/containers.conf" "$TMP/containers.conf"
+sed "s|^\[engine\]\$|[engine]\ntmp_dir = \"$TMP/podman-tmp\"|" "$NEW/containers.conf" >"$TMP/containers.conf"
 pm() { CONTAINERS_STORAGE_CONF="$TMP/storage.conf" CONTAINERS_CONF="$TMP/containers.conf" podman "$@"; }
 
 # --- python stand-in: mmdebstrap from the Debian mirror ----------------------------------------------------------
@@ -204,6 +243,7 @@ printf '%s\n' "FROM $PY" 'COPY node /usr/local/bin/node' 'COPY npm /usr/local/li
   'CMD ["node"]' >"$TMP/node-ctx/Containerfile"
 NODE=localhost/deployspec-standin/node:bookworm
 pm build --quiet --pull=never --network=none --format docker -t "$NODE" "$TMP/node-ctx" >/dev/null || die "building the node stand-in failed"
+echo "stand-in images imported and built ($(( $(date +%s) - start )) s)" >&2
 
 # --- smoke test, then save both as archives the tests load into their own storage ----------------------------------
 pm run --rm --network=none "$PY" sh -c 'python -m venv /tmp/v && /tmp/v/bin/pip --version && useradd --no-log-init -M probe' >/dev/null ||
