@@ -8,7 +8,7 @@ import { fromRoot, notOneLine, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, EnvScope, EnvVarModel, Size } from '../../src/model/model.js';
 import { joinPath, relativePath } from '../../src/model/normalize.js';
 import type { Finding } from '../../src/spec/finding.js';
-import { mergeOverlay } from '../../src/spec/merge.js';
+import { mergeOverrides } from '../../src/model/overrides.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
 import type { EmitResult, Target } from '../../src/target.js';
 import { checkAppSpec, COMPONENT_NAME } from './check.js';
@@ -220,7 +220,7 @@ function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
 
   let out: Json = spec;
   if (Object.keys(d.overrides).length) {
-    const merged = mergeOverlay(spec, d.overrides) as Json;
+    const merged = mergeOverrides(spec, d.overrides) as Json;
     const problems = checkAppSpec(merged);
     if (problems.length) findings.push({ severity: 'error', code: 'digitalocean/overrides-invalid', message: `targets.digitalocean.overrides make the app spec invalid: ${problems.join('; ')}`, hint: 'Fix the override so it keeps to the App Platform app spec reference.', path: [...d.specPath, 'overrides'], at: 'key' });
     else out = merged;

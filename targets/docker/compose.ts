@@ -2,7 +2,7 @@
 import { Document } from 'yaml';
 import type { DeployModel } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
-import { mergeOverlay } from '../../src/spec/merge.js';
+import { mergeOverrides } from '../../src/model/overrides.js';
 import { CONTROL, commandArgv, composeLiteral } from './escape.js';
 import { HEADER } from './dockerfile.js';
 import type { DockerOptions } from './options.js';
@@ -99,7 +99,7 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
   }
   let data: Obj = { 'x-app': common, services };
   if (Object.keys(volumes).length) data.volumes = volumes;
-  data = mergeOverlay(data, docker.overrides) as Obj;
+  data = mergeOverrides(data, docker.overrides) as Obj;
 
   // YAML 1.1 quoting ("no", "on", "yes") because docker-compose v1 reads YAML 1.1, where those are booleans.
   const doc = new Document(data, { version: '1.1', merge: true, aliasDuplicateObjects: true, anchorPrefix: 'app' });

@@ -6,7 +6,7 @@
 import { fromRoot, notOneLine, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, ProcessModel, Size } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
-import { mergeOverlay } from '../../src/spec/merge.js';
+import { mergeOverrides } from '../../src/model/overrides.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { checkAppJson } from './check.js';
@@ -82,7 +82,7 @@ function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResul
   let app = appJson(model, h, findings);
   const overrides = h.overrides;
   if (Object.keys(overrides).length) {
-    const merged = mergeOverlay(app, overrides) as Json;
+    const merged = mergeOverrides(app, overrides) as Json;
     const problems = checkAppJson(merged);
     if (problems.length) {
       findings.push({ severity: 'error', code: 'heroku/overrides-invalid', message: `targets.heroku.overrides make app.json invalid: ${problems.join('; ')}`, hint: 'Fix the override so app.json keeps to Heroku\'s schema (https://devcenter.heroku.com/articles/app-json-schema).', path: [...h.specPath, 'overrides'], at: 'key' });
