@@ -115,6 +115,51 @@ test('several manage.py files: init refuses and lists them unless --root picks o
   assert.equal((b.spec as Record<string, any>).django, { root: 'b', project: 'two' });
 });
 
+test('import: commands from a Procfile and an app spec mean the same from the Django folder', () => {
+  const backend = { 'backend/manage.py': MANAGE('api.settings'), 'backend/api/wsgi.py': '', 'backend/api/settings.py': '' };
+  const proc = scanProject(memory({ ...backend, Procfile: 'web: python manage.py migrate && gunicorn --chdir backend api.wsgi --log-file -\nworker: cd backend && celery -A api worker\n' }), { folderName: 'x', importers: IMPORTERS });
+  const p = proc.spec as Record<string, any>;
+  assert.is(p.processes.web.command, 'gunicorn api.wsgi --log-file -', 'no doubled folder change, migrate moved out');
+  assert.is(p.release.command, 'python manage.py migrate');
+  assert.is(p.processes.worker.command, 'celery -A api worker');
+  const spec = [
+    'name: api',
+    'services:',
+    '  - name: server',
+    '    source_dir: backend',
+    '    http_port: 8080',
+    '    run_command: |',
+    '      python manage.py migrate --noinput',
+    '      gunicorn --worker-tmp-dir /dev/shm api.wsgi',
+    'jobs:',
+    '  - name: nightly',
+    '    kind: SCHEDULED',
+    '    schedule: {cron: "0 3 * * *", time_zone: UTC}',
+    '    run_command: python manage.py clearsessions',
+    'static_sites:',
+    '  - name: assets',
+    'databases:',
+    '  - name: db',
+    '    engine: PG',
+    '    version: "12"',
+    '',
+  ].join('\n');
+  const d = scanProject(memory({ ...backend, 'config/app.yaml': spec }), { folderName: 'x', importers: IMPORTERS });
+  const s = d.spec as Record<string, any>;
+  assert.is(s.processes.web.command, 'gunicorn --worker-tmp-dir /dev/shm api.wsgi', 'a block scalar is one command; its leading migrate is the release step');
+  assert.is(s.release.command, 'python manage.py migrate --noinput');
+  assert.equal(s.jobs, { nightly: { schedule: '0 3 * * *', command: 'python manage.py clearsessions' } });
+  assert.is(s.static.serve, 'static-site');
+  assert.equal(s.database, {}, 'version 12 is not silently changed: it is left out and listed');
+  assert.ok(d.skipped.some((l) => l.includes('version 12')), d.skipped.join('\n'));
+  assert.ok(d.skipped.some((l) => l.includes('component name server')), d.skipped.join('\n'));
+});
+
+test('runtime: a .python-version with comments is read', () => {
+  const d = scanProject(memory({ 'manage.py': MANAGE('m.settings'), 'm/wsgi.py': '', '.python-version': '# pinned for the buildpack\n\n3.13\n' }), { folderName: 'x', importers: IMPORTERS });
+  assert.is((d.spec as Record<string, any>).runtime.python, '3.13');
+});
+
 test('cli: init on the fixture writes a commented, valid deploy.yaml with the schema modeline (no TTY)', () => {
   const dir = projectDir();
   const r = runCli(['init'], { cwd: dir, input: '' });

@@ -146,7 +146,12 @@ function scanRuntime(files: ProjectFiles, d: Draft, root: string): void {
       setIn(d, ['runtime', 'python'], m[1]!, inDir(dir, 'runtime.txt'));
       return;
     }
-    const pv = files.read(inDir(dir, '.python-version'))?.trim();
+    // pyenv and uv allow comments and several versions: the first version line wins.
+    const pv = files
+      .read(inDir(dir, '.python-version'))
+      ?.split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('#'));
     if (pv && /^3\.\d+(\.\d+)?$/.test(pv)) {
       setIn(d, ['runtime', 'python'], pv, inDir(dir, '.python-version'));
       return;

@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import { setIn, slugify } from '../../src/init/draft.js';
 import type { Draft, Json } from '../../src/init/draft.js';
+import { importCommand, setImportedCommand } from '../../src/init/commands.js';
 import { addEnv, isObj, plainOrSecret } from '../../src/init/env.js';
 import { ENUMS as CORE_ENUMS } from '../../src/spec/schema.gen.js';
 import type { Obj } from '../../src/init/env.js';
@@ -33,8 +34,12 @@ function doEnvs(d: Draft, envs: unknown, where: string): void {
   }
 }
 
-function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean): void {
-  const path = ['.do/app.yaml', '.do/app.yml'].find((p) => files.read(p) !== null);
+/** Where projects keep an app spec: the first of these that holds one is imported. */
+const SPEC_PATHS = ['.do/app.yaml', '.do/app.yml', '.do/deploy.template.yaml', 'config/app.yaml', 'app.yaml', 'app.spec.yaml'];
+const looksLikeAppSpec = (text: string) => /^(services|workers|jobs|static_sites):/m.test(text);
+
+function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean, root: string): void {
+  const path = SPEC_PATHS.find((p) => looksLikeAppSpec(files.read(p) ?? ''));
   if (!path) return;
   let app: Obj;
   try {
@@ -56,7 +61,10 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean): voi
       d.skipped.push(`${where} (a second service; deployspec models one web process)`);
       continue;
     }
-    if (typeof s.run_command === 'string') setIn(d, ['processes', 'web', 'command'], s.run_command.trim(), `${where}.run_command`);
+    const sourceDir = typeof s.source_dir === 'string' ? s.source_dir.replace(/^\.?\/+|\/+$/g, '') || '.' : '.';
+    if (s.name !== 'web') d.skipped.push(`${where}: the component name ${String(s.name)} (deployspec names the web service "web")`);
+    if (sourceDir !== '.' && sourceDir !== root) d.skipped.push(`${where}.source_dir ${sourceDir} (deployspec builds from the folder of manage.py, ${root})`);
+    if (typeof s.run_command === 'string') setImportedCommand(d, ['processes', 'web', 'command'], s.run_command, root, `${where}.run_command`, sourceDir);
     if (typeof s.instance_count === 'number') setIn(d, ['processes', 'web', 'instances'], s.instance_count, `${where}.instance_count`);
     const hc = isObj(s.health_check) ? s.health_check.http_path : undefined;
     if (typeof hc === 'string' && hc.startsWith('/')) setIn(d, ['processes', 'web', 'health_check'], hc, `${where}.health_check`);
@@ -72,19 +80,29 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean): voi
   }
   for (const w of (Array.isArray(app.workers) ? app.workers : []).filter(isObj)) {
     const name = slugify(String(w.name ?? 'worker'));
-    if (typeof w.run_command === 'string') setIn(d, ['processes', name, 'command'], w.run_command.trim(), `${path} workers.${String(w.name)}`);
+    const sourceDir = typeof w.source_dir === 'string' ? w.source_dir.replace(/^\.?\/+|\/+$/g, '') || '.' : '.';
+    if (typeof w.run_command === 'string') setImportedCommand(d, ['processes', name, 'command'], w.run_command, root, `${path} workers.${String(w.name)}`, sourceDir);
     if (typeof w.instance_count === 'number') setIn(d, ['processes', name, 'instances'], w.instance_count, `${path} workers.${String(w.name)}.instance_count`);
     doEnvs(d, w.envs, `${path} workers.${String(w.name)}`);
   }
   for (const j of (Array.isArray(app.jobs) ? app.jobs : []).filter(isObj)) {
-    if (j.kind === 'PRE_DEPLOY' && typeof j.run_command === 'string') setIn(d, ['release', 'command'], j.run_command.trim(), `${path} jobs.${String(j.name)} (PRE_DEPLOY)`);
-    else d.skipped.push(`${path} jobs.${String(j.name)} (kind ${String(j.kind ?? 'unset')})`);
+    const sourceDir = typeof j.source_dir === 'string' ? j.source_dir.replace(/^\.?\/+|\/+$/g, '') || '.' : '.';
+    const cron = isObj(j.schedule) && typeof j.schedule.cron === 'string' ? j.schedule.cron : null;
+    if (j.kind === 'PRE_DEPLOY' && typeof j.run_command === 'string') setIn(d, ['release', 'command'], importCommand(j.run_command, root, sourceDir, false).command, `${path} jobs.${String(j.name)} (PRE_DEPLOY)`);
+    else if (j.kind === 'SCHEDULED' && cron && typeof j.run_command === 'string') {
+      const name = slugify(String(j.name ?? 'job'));
+      setIn(d, ['jobs', name, 'schedule'], cron, `${path} jobs.${String(j.name)} (SCHEDULED)`);
+      setImportedCommand(d, ['jobs', name, 'command'], j.run_command, root, `${path} jobs.${String(j.name)}`, sourceDir);
+      const tz = isObj(j.schedule) ? j.schedule.time_zone : undefined;
+      if (tz !== undefined && tz !== 'UTC' && tz !== 'Etc/UTC') d.skipped.push(`${path} jobs.${String(j.name)}.schedule.time_zone ${String(tz)} (deploy.yaml schedules are UTC: convert the hours)`);
+    } else d.skipped.push(`${path} jobs.${String(j.name)} (kind ${String(j.kind ?? 'unset')})`);
   }
   for (const db of (Array.isArray(app.databases) ? app.databases : []).filter(isObj)) {
     const where = `${path} databases.${String(db.name)}`;
     if (db.engine === 'PG') {
       const v: Obj = {};
-      if (typeof db.version === 'string' && (CORE_ENUMS['database.version'] as readonly string[]).includes(db.version)) v.version = db.version;
+      if (db.version !== undefined && (CORE_ENUMS['database.version'] as readonly string[]).includes(String(db.version))) v.version = String(db.version);
+      else if (db.version !== undefined) d.skipped.push(`${where}.version ${String(db.version)} (deploy.yaml supports PostgreSQL ${CORE_ENUMS['database.version'].join(', ')}: set database.version once you have upgraded)`);
       if (db.production === true) v.plan = 'production';
       setIn(d, ['database'], v as Json, where);
       if (typeof db.cluster_name === 'string' && PATTERNS.database_cluster.test(db.cluster_name)) setIn(d, ['targets', 'digitalocean', 'database_cluster'], db.cluster_name, `${where}.cluster_name`);
@@ -94,8 +112,13 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean): voi
   const domains = (Array.isArray(app.domains) ? app.domains : []).filter(isObj).filter((x) => typeof x.domain === 'string');
   const hosts = [...domains.filter((x) => x.type === 'PRIMARY'), ...domains.filter((x) => x.type !== 'PRIMARY')].map((x) => (x.wildcard === true ? '*.' : '') + String(x.domain));
   if (hosts.length) setIn(d, ['hosts'], hosts, `${path} domains`);
+  const sites = (Array.isArray(app.static_sites) ? app.static_sites : []).filter(isObj);
+  if (sites.length === 1) {
+    setIn(d, ['static', 'serve'], 'static-site', `${path} static_sites.${String(sites[0]!.name)}`);
+    delete app.static_sites;
+  }
   for (const k of ['static_sites', 'functions', 'ingress', 'alerts', 'features', 'egress', 'maintenance']) if (app[k] !== undefined) d.skipped.push(`${path} ${k}`);
 }
 
 
-export const importers: readonly Importer[] = [{ run: (files, d, { nameGiven }) => importDoAppSpec(files, d, nameGiven) }];
+export const importers: readonly Importer[] = [{ run: (files, d, { nameGiven, root }) => importDoAppSpec(files, d, nameGiven, root) }];

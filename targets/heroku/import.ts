@@ -4,6 +4,7 @@
  */
 import { setIn, slugify } from '../../src/init/draft.js';
 import type { Draft, Json } from '../../src/init/draft.js';
+import { importCommand, setImportedCommand } from '../../src/init/commands.js';
 import { addEnv, isObj, isProcessName, plainOrSecret } from '../../src/init/env.js';
 import type { Obj } from '../../src/init/env.js';
 import type { ProjectFiles } from '../../src/init/files.js';
@@ -27,7 +28,6 @@ function importProcfile(files: ProjectFiles, d: Draft, root: string): void {
   const text = files.read('Procfile');
   if (text === null) return;
   d.found.push('Procfile');
-  const cdPrefix = root === '.' ? null : new RegExp(`^cd\\s+${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?\\s*&&\\s*`);
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim() || line.trim().startsWith('#')) return;
     const m = /^([A-Za-z0-9_-]+):\s*(.*)$/.exec(line);
@@ -37,10 +37,9 @@ function importProcfile(files: ProjectFiles, d: Draft, root: string): void {
       return;
     }
     const name = m[1]!;
-    // deployspec commands run from the Django folder, so a leading `cd <root> &&` is implied.
-    const command = cdPrefix ? m[2]!.trim().replace(cdPrefix, '') : m[2]!.trim();
-    if (name === 'release') setIn(d, ['release', 'command'], command, where);
-    else if (isProcessName(name)) setIn(d, ['processes', name, 'command'], command, where);
+    // deployspec commands run from the Django folder: `cd <root> &&` and gunicorn's --chdir <root> are implied.
+    if (name === 'release') setIn(d, ['release', 'command'], importCommand(m[2]!, root, '.', false).command, where);
+    else if (isProcessName(name)) setImportedCommand(d, ['processes', name, 'command'], m[2]!, root, where);
     else d.skipped.push(`${where}: process ${name} (names are lower-case letters, digits and hyphens)`);
   });
 }
