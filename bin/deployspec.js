@@ -19,7 +19,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-const COMMANDS = new Set(['validate', 'build', 'diff', 'init', 'templates', 'schema', 'targets', 'lint']);
+// The CLI's commands (src/cli.ts COMMAND_NAMES; test/cli-conventions.test.ts keeps the two equal).
+const COMMANDS = new Set(['validate', 'build', 'diff', 'config', 'doctor', 'init', 'lint', 'templates', 'schema', 'targets', 'help']);
 const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 
 const filename = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));

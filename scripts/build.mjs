@@ -1,6 +1,8 @@
 // Build: generated sources (validator, templates), then the bundles in dist/:
 // - dist/cli.cjs: the whole CLI as one script, which bin/deployspec.js runs through V8's code cache;
-// - dist/index.js: the library API as an ES module.
+// - dist/index.js: the library API as an ES module;
+// - with --types (the `prepare` script, which runs for installs from git and for npm pack): dist/types/, the
+//   library's type declarations, emitted by tsc (tsconfig.types.json).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -51,5 +53,8 @@ await build({
 if (/\bimport\s*\(/.test(readFileSync(root + 'dist/cli.cjs', 'utf8'))) {
   console.error('dist/cli.cjs contains a dynamic import(): import Node built-ins statically');
   process.exit(1);
+}
+if (process.argv.includes('--types')) {
+  execFileSync(process.execPath, [root + 'node_modules/typescript/bin/tsc', '-p', root + 'tsconfig.types.json'], { stdio: 'inherit' });
 }
 console.log('built dist/');

@@ -1,215 +1,625 @@
 /** The deployspec command line. The only module that prints, reads or writes files, or sets the exit code. */
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import cac from 'cac';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pc from 'picocolors';
 import pkg from '../package.json' with { type: 'json' };
 import { analyze } from './analyze.js';
 import type { Diagnostic } from './diagnostics.js';
-import { hasErrors } from './diagnostics.js';
-import { formatJson, formatText, NO_COLORS, summary } from './format.js';
+import { closest, hasErrors } from './diagnostics.js';
+import { acknowledged, diagnosticsData, formatGithub, formatSarif, formatText, NO_COLORS, summary } from './format.js';
 import type { Colors } from './format.js';
-import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
+import { displayPath, findSpec, projectFacts, readSpecBytes, SPEC_NAMES } from './io/read.js';
+import { escapeLine } from './io/terminal.js';
 import { TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { TargetName } from '../targets/index.js';
 import { UsageError } from './commands/io.js';
 import type { Io } from './commands/io.js';
 
-function colorsFor(stream: NodeJS.WriteStream): Colors {
-  const on = stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-  return on ? { red: pc.red, yellow: pc.yellow, cyan: pc.cyan, dim: pc.dim, bold: pc.bold } : NO_COLORS;
+const COLORED: Colors = { red: pc.red, yellow: pc.yellow, cyan: pc.cyan, dim: pc.dim, bold: pc.bold };
+
+/**
+ * Whether a stream gets colour: `--color`/`--no-color` first, then FORCE_COLOR (set and not "0"/"false"), then
+ * NO_COLOR (set and not empty), then TERM=dumb, then whether the stream itself is a terminal. stdout and stderr are
+ * decided separately, so `deployspec build 2>log | less` colours neither the log nor the pipe by accident.
+ */
+export function colorOn(isTTY: boolean | undefined, env: NodeJS.ProcessEnv, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return !!isTTY;
 }
 
-interface CommonOptions {
-  env?: string;
-  format?: string;
-  strict?: boolean;
+// --- the command table ------------------------------------------------------------------------------------------
+
+interface OptionSpec {
+  /** Long name without dashes (`dry-run`). */
+  name: string;
+  /** Placeholder of the value (`<name>`); absent for a switch. */
+  value?: string;
+  short?: string;
+  description: string;
+  /** Allowed values, for "did you mean" and the usage error. */
+  choices?: readonly string[];
+  repeatable?: boolean;
 }
 
-function checkFormat(format: string | undefined): 'text' | 'json' {
-  const f = format ?? 'text';
-  if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(f)}`);
-  return f;
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+interface Ctx {
+  io: Io;
+  args: string[];
+  opts: Values;
+  quiet: boolean;
 }
 
-/** Prints diagnostics; returns the exit code they imply. */
-function report(io: Io, list: Diagnostic[], sources: Map<string, string>, format: 'text' | 'json', strict: boolean, okLine?: string): number {
-  const failed = hasErrors(list) || (strict && list.some((d) => d.severity === 'warning'));
-  if (format === 'json') {
-    io.out(formatJson(list) + '\n');
-    return failed ? 1 : 0;
+interface CommandSpec {
+  name: string;
+  /** `[file]`, `[...files]` or empty. */
+  args: string;
+  summary: string;
+  description: string;
+  options: OptionSpec[];
+  examples: string[];
+  run(ctx: Ctx): Promise<number>;
+}
+
+const DIAGNOSTIC_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
+type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
+
+const FORMAT_OPTION: OptionSpec = { name: 'format', value: '<format>', description: 'text, json (one JSON document on stdout), github (workflow annotations) or sarif', choices: DIAGNOSTIC_FORMATS };
+const ENV_OPTION: OptionSpec = { name: 'env', value: '<name>', description: 'Only this environment (see `environments:` in deploy.yaml)' };
+const TARGET_OPTION: OptionSpec = { name: 'target', value: '<name>', description: `Target(s): ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated; default all)`, repeatable: true };
+const OUT_OPTION: OptionSpec = { name: 'out', value: '<dir>', description: 'Output folder (default: the folder holding deploy.yaml)' };
+const STRICT_OPTION: OptionSpec = { name: 'strict', description: 'Fail on warnings too' };
+
+const GLOBAL_OPTIONS: OptionSpec[] = [
+  { name: 'directory', short: 'C', value: '<dir>', description: 'Run as if deployspec was started in <dir>' },
+  { name: 'quiet', short: 'q', description: 'Print only errors, warnings and failures (no notes, no progress, no next steps)' },
+  { name: 'color', description: 'Colour the output even when it is not a terminal' },
+  { name: 'no-color', description: 'Never colour the output (also NO_COLOR=1)' },
+  { name: 'help', short: 'h', description: 'Show help (also `deployspec help <command>`)' },
+  { name: 'version', short: 'V', description: 'Print the version' },
+];
+
+const COMMANDS: CommandSpec[] = [
+  {
+    name: 'validate',
+    args: '[file]',
+    summary: 'Check deploy.yaml against the schema and the rules',
+    description:
+      'Checks the spec and every environment overlay; every problem is reported at file:line:col with a hint. Exit 1 on errors (and on warnings with --strict).',
+    options: [{ ...ENV_OPTION, description: 'Validate with this environment overlay applied (every environment is always checked)' }, FORMAT_OPTION, STRICT_OPTION],
+    examples: ['deployspec validate', 'deployspec validate --format github', 'deployspec validate backend/deploy.yaml --env staging'],
+    run: (c) => validateCommand(c),
+  },
+  {
+    name: 'build',
+    args: '[file]',
+    summary: 'Compile deploy.yaml into platform files, every environment side by side',
+    description:
+      "Compiles in memory, then writes every file or none, beside deploy.yaml unless --out. Each environment's files go where its platform models it (.do/app.staging.yaml, fly.staging.toml, ...), so no environment overwrites another's. Files deployspec did not generate, or that were edited since, are left alone unless --force.",
+    options: [
+      TARGET_OPTION,
+      OUT_OPTION,
+      ENV_OPTION,
+      { name: 'dry-run', description: 'Show what would be written, kept or removed, without writing' },
+      { name: 'check', description: 'Write nothing; exit 1 with a diff when the files on disk differ from a fresh build (for CI)' },
+      { name: 'force', description: 'Overwrite files deployspec did not generate, or that were edited since' },
+      { name: 'prune', description: 'Remove files deployspec generated earlier that the spec no longer produces' },
+      FORMAT_OPTION,
+      STRICT_OPTION,
+    ],
+    examples: ['deployspec build', 'deployspec build --check', 'deployspec build --target heroku,django --dry-run', 'deployspec build --env staging'],
+    run: (c) => buildCommand(c, false),
+  },
+  {
+    name: 'diff',
+    args: '[file]',
+    summary: 'Show how the files on disk differ from a fresh build',
+    description: 'The diff of `build --check`, with exit 0 whatever it finds.',
+    options: [TARGET_OPTION, OUT_OPTION, ENV_OPTION, FORMAT_OPTION],
+    examples: ['deployspec diff', 'deployspec diff --target digitalocean'],
+    run: (c) => buildCommand(c, true),
+  },
+  {
+    name: 'config',
+    args: '[file]',
+    summary: 'Print the resolved spec of an environment (defaults and overlay applied)',
+    description: 'Like `docker compose config`: the spec as the compiler sees it, with every schema default written out and the environment overlay merged in.',
+    options: [{ ...ENV_OPTION, description: 'Apply this environment overlay (default: none, the production spec)' }, { name: 'format', value: '<format>', description: 'yaml or json', choices: ['yaml', 'json'] }],
+    examples: ['deployspec config', 'deployspec config --env staging --format json'],
+    run: async (c) => (await import('./commands/config.js')).configCommand(c.io, loadInput(c), { env: str(c.opts.env), format: str(c.opts.format) }),
+  },
+  {
+    name: 'doctor',
+    args: '[file]',
+    summary: 'Check the wiring around the generated files',
+    description:
+      'Checks what the build cannot see: the requirements install the deploy requirements, .env is ignored by git, the generated files are up to date and committed, and the settings module imports. Exit 1 when a check fails.',
+    options: [{ name: 'format', value: '<format>', description: 'text or json', choices: ['text', 'json'] }],
+    examples: ['deployspec doctor', 'deployspec doctor --format json'],
+    run: async (c) => (await import('./commands/doctor.js')).doctorCommand(c.io, loadInput(c), { format: str(c.opts.format), quiet: c.quiet }),
+  },
+  {
+    name: 'init',
+    args: '[dir]',
+    summary: 'Write a commented deploy.yaml from what is in the project',
+    description: 'Scans manage.py, Procfile, app.json, .do/app.yaml and friends, and writes a deploy.yaml that validates; an existing deploy.yaml is never replaced without --force.',
+    options: [
+      { name: 'name', value: '<name>', description: 'App name (default: the folder name)' },
+      { name: 'project', value: '<module>', description: 'Django project package (default: found from manage.py)' },
+      { name: 'force', description: 'Overwrite an existing deploy.yaml' },
+      { name: 'stdout', description: 'Print the file instead of writing it' },
+    ],
+    examples: ['deployspec init', 'deployspec init --name bookshelf --stdout'],
+    run: async (c) => {
+      const { initCommand } = await import('./commands/init.js');
+      return initCommand(c.io, c.args[0], { name: str(c.opts.name), project: str(c.opts.project), force: !!c.opts.force, stdout: !!c.opts.stdout });
+    },
+  },
+  {
+    name: 'lint',
+    args: '[...files]',
+    summary: 'Check Dockerfiles with hadolint-style rules',
+    description: 'hadolint rules (DLxxxx) on any Dockerfile; default ./Dockerfile. Exit 1 on errors or warnings. The JSON output uses hadolint\'s keys.',
+    options: [{ name: 'format', value: '<format>', description: 'text or json', choices: ['text', 'json'] }],
+    examples: ['deployspec lint', 'deployspec lint docker/Dockerfile --format json'],
+    run: async (c) => (await import('./commands/lint.js')).lintCommand(c.io, c.args, { format: str(c.opts.format) }),
+  },
+  {
+    name: 'templates',
+    args: '',
+    summary: 'List the text templates and the variables each receives',
+    description: 'The built-in templates, the variables each may use, and your overrides in .deployspec/templates/.',
+    options: [{ name: 'format', value: '<format>', description: 'text, json or markdown', choices: ['text', 'json', 'markdown'] }],
+    examples: ['deployspec templates', 'deployspec templates --format json'],
+    run: async (c) => (await import('./commands/templates.js')).templatesCommand(c.io, { format: str(c.opts.format) }),
+  },
+  {
+    name: 'schema',
+    args: '',
+    summary: 'Print the JSON Schema of deploy.yaml',
+    description: 'The published schema, byte for byte, for editors and other tools.',
+    options: [{ name: 'out', value: '<file>', description: 'Write it to a file instead' }],
+    examples: ['deployspec schema --out deploy.schema.json'],
+    run: async (c) => {
+      const text = readFileSync(new URL('../schema/deploy.schema.json', import.meta.url), 'utf8');
+      const out = str(c.opts.out);
+      if (out) (await import('./io/write.js')).writeOutputFile(c.io.cwd, out, text);
+      else c.io.out(text);
+      return 0;
+    },
+  },
+  {
+    name: 'targets',
+    args: '',
+    summary: 'List the targets',
+    description: 'Every target deployspec can build, with what it writes.',
+    options: [{ name: 'format', value: '<format>', description: 'text or json', choices: ['text', 'json'] }],
+    examples: ['deployspec targets'],
+    run: async (c) => {
+      if (c.opts.format === 'json') {
+        c.io.out(JSON.stringify({ command: 'targets', ok: true, targets: TARGETS.map((t) => ({ name: t.name, description: t.description, outputs: t.outputs })) }, null, 2) + '\n');
+        return 0;
+      }
+      const width = Math.max(...TARGETS.map((t) => t.name.length));
+      for (const t of TARGETS) c.io.out(`${t.name.padEnd(width)}  ${t.description}\n`);
+      return 0;
+    },
+  },
+];
+
+/** Every command name, for bin/deployspec.js's start-up cache (only known commands get a cache file). */
+export const COMMAND_NAMES: readonly string[] = [...COMMANDS.map((c) => c.name), 'help'];
+
+function str(v: Values[string]): string | undefined {
+  return typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
+}
+
+// --- help -------------------------------------------------------------------------------------------------------
+
+function optionLabel(o: OptionSpec): string {
+  return `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` ${o.value}` : ''}`;
+}
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n');
+}
+
+export function mainHelp(): string {
+  return [
+    `deployspec ${pkg.version}: one deploy.yaml, compiled into the files each platform wants`,
+    '',
+    'Usage: deployspec <command> [options]',
+    '',
+    'Commands:',
+    table([...COMMANDS.map((c): [string, string] => [`${c.name}${c.args ? ` ${c.args}` : ''}`, c.summary]), ['help [command]', 'Show help for a command']]),
+    '',
+    'Global options:',
+    table(GLOBAL_OPTIONS.map((o): [string, string] => [optionLabel(o), o.description])),
+    '',
+    'Run `deployspec help <command>` for its options and examples.',
+    'Exit codes: 0 success, 1 invalid spec, failed build or stale files, 2 usage error.',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(c: CommandSpec): string {
+  return [
+    `deployspec ${c.name}: ${c.summary}`,
+    '',
+    `Usage: deployspec ${c.name}${c.args ? ` ${c.args}` : ''} [options]`,
+    '',
+    wrap(c.description, 100),
+    '',
+    'Options:',
+    table(c.options.map((o): [string, string] => [optionLabel(o), o.description])),
+    '',
+    'Global options: -C <dir>, -q/--quiet, --color, --no-color, -h/--help (see `deployspec --help`)',
+    '',
+    'Examples:',
+    ...c.examples.map((e) => `  $ ${e}`),
+    '',
+  ].join('\n');
+}
+
+function wrap(text: string, width: number): string {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
-  if (list.length) io.err(formatText(list, sources, io.colors) + '\n' + (failed ? io.colors.red(summary(list)) : summary(list)) + '\n');
-  if (!failed && okLine) io.err(okLine + '\n');
-  return failed ? 1 : 0;
+  if (line) out.push(line);
+  return out.join('\n');
 }
 
-function loadInput(io: Io, file: string | undefined) {
-  const path = findSpec(io.cwd, file);
-  if (!path) {
-    throw new UsageError(file ? `cannot read ${file}: no such file` : `no deploy.yaml in ${io.cwd}; pass a file, or run \`deployspec init\` to create one`);
+// --- argument parsing -------------------------------------------------------------------------------------------
+
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closest(word, candidates);
+  return guess ? `; did you mean ${guess}?` : '';
+}
+
+interface Parsed {
+  command: CommandSpec | null;
+  /** `help <name>` or `<name> --help`. */
+  help: boolean;
+  version: boolean;
+  args: string[];
+  opts: Values;
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const opts: Values = {};
+  const args: string[] = [];
+  let command: CommandSpec | null = null;
+  let helpWord = false;
+  let onlyArgs = false;
+  const known = () => [...GLOBAL_OPTIONS, ...(command?.options ?? [])];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (onlyArgs || a === '-' || !a.startsWith('-')) {
+      if (command === null && !helpWord) {
+        if (a === 'help') {
+          helpWord = true;
+          continue;
+        }
+        const c = COMMANDS.find((x) => x.name === a);
+        if (!c) throw new UsageError(`unknown command ${JSON.stringify(escapeLine(a))}${didYouMean(a, COMMAND_NAMES)} (run \`deployspec --help\` for the list)`);
+        command = c;
+        continue;
+      }
+      if (helpWord && command === null) {
+        const c = COMMANDS.find((x) => x.name === a);
+        if (!c) throw new UsageError(`no help for ${JSON.stringify(escapeLine(a))}: not a command${didYouMean(a, COMMAND_NAMES)}`);
+        command = c;
+        continue;
+      }
+      args.push(a);
+      continue;
+    }
+    if (a === '--') {
+      onlyArgs = true;
+      continue;
+    }
+    let name: string;
+    let inline: string | undefined;
+    let spec: OptionSpec | undefined;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+      inline = eq >= 0 ? a.slice(eq + 1) : undefined;
+      spec = known().find((o) => o.name === name);
+      if (!spec) {
+        const names = known().map((o) => `--${o.name}`);
+        const where = command ? ` for \`deployspec ${command.name}\`` : '';
+        throw new UsageError(`unknown option --${escapeLine(name)}${where}${didYouMean(`--${name}`, names)}`);
+      }
+    } else {
+      name = a.slice(1, 2);
+      inline = a.length > 2 ? a.slice(2) : undefined;
+      spec = known().find((o) => o.short === name);
+      if (!spec) throw new UsageError(`unknown option -${escapeLine(name)}${command ? ` for \`deployspec ${command.name}\`` : ''}`);
+      if (!spec.value && inline !== undefined) throw new UsageError(`-${name} takes no value`);
+    }
+    let value: string | boolean = true;
+    if (spec.value) {
+      if (inline !== undefined) value = inline;
+      else if (i + 1 < argv.length) value = argv[++i]!;
+      else throw new UsageError(`--${spec.name} needs a value: ${optionLabel(spec)}`);
+      if (spec.choices && !spec.choices.includes(value)) {
+        throw new UsageError(`--${spec.name} must be ${spec.choices.slice(0, -1).join(', ')} or ${spec.choices[spec.choices.length - 1]}, not ${JSON.stringify(escapeLine(value))}${didYouMean(value, spec.choices)}`);
+      }
+    } else if (inline !== undefined) throw new UsageError(`--${spec.name} takes no value`);
+    if (spec.repeatable && typeof value === 'string') {
+      const prev = opts[spec.name];
+      opts[spec.name] = [...(Array.isArray(prev) ? prev : []), value];
+    } else opts[spec.name] = value;
   }
-  const bytes = readSpecBytes(path);
-  return { path, bytes, display: displayPath(io.cwd, path), dir: dirname(path) };
+  if (command) {
+    const max = command.args.startsWith('[...') ? Infinity : command.args ? 1 : 0;
+    if (args.length > max && !opts.help && !helpWord) {
+      throw new UsageError(`\`deployspec ${command.name}\` takes ${max === 0 ? 'no arguments' : `one ${command.args.replace(/[[\]]/g, '')} argument`}, not ${JSON.stringify(escapeLine(args[max]!))}`);
+    }
+  }
+  if (opts.color && opts['no-color']) throw new UsageError('--color and --no-color contradict each other');
+  return { command, help: helpWord || !!opts.help, version: !!opts.version, args, opts };
 }
 
-function parseTargets(value: unknown): TargetName[] {
-  const raw = (Array.isArray(value) ? value : [value ?? 'all']).flatMap((v) => String(v).split(','));
+// --- shared pieces of the commands ------------------------------------------------------------------------------
+
+export interface Input {
+  path: string;
+  bytes: Uint8Array;
+  display: string;
+  dir: string;
+}
+
+/**
+ * The spec: the argument (a file, or a folder holding deploy.yaml), or deploy.yaml / deploy.yml in the working
+ * folder or the nearest folder above it, up to the root of the git repository it is in.
+ */
+export function locateSpec(cwd: string, file: string | undefined): string {
+  if (file) {
+    const path = findSpec(cwd, file);
+    if (path) return path;
+    const abs = resolve(cwd, file);
+    if (existsSync(abs)) throw new UsageError(`no ${SPEC_NAMES.join(' or ')} in ${escapeLine(file)}; pass the spec file, or run \`deployspec init ${escapeLine(file)}\``);
+    throw new UsageError(`cannot read ${escapeLine(file)}: no such file`);
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const path = findSpec(dir);
+    if (path) return path;
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
+  }
+  throw new UsageError(`no deploy.yaml in ${escapeLine(cwd)} or the folders above it; pass a file, or run \`deployspec init\` to create one`);
+}
+
+function loadInput(c: Ctx): Input {
+  const path = locateSpec(c.io.cwd, c.args[0]);
+  return { path, bytes: readSpecBytes(path), display: displayPath(c.io.cwd, path), dir: dirname(path) };
+}
+
+function parseTargets(value: Values[string]): TargetName[] {
+  const raw = (Array.isArray(value) ? value : [typeof value === 'string' ? value : 'all']).flatMap((v) => v.split(','));
   const names = raw.map((s) => s.trim()).filter(Boolean);
-  if (names.includes('all')) return [...TARGET_NAMES];
+  if (!names.length || names.includes('all')) return [...TARGET_NAMES];
   for (const n of names) {
-    if (!(TARGET_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown target ${JSON.stringify(n)}; choose from: ${TARGET_NAMES.join(', ')}, all`);
+    if (!(TARGET_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown target ${JSON.stringify(escapeLine(n))}${didYouMean(n, [...TARGET_NAMES, 'all'])} (choose from: ${TARGET_NAMES.join(', ')}, all)`);
   }
   return [...new Set(names)] as TargetName[];
 }
 
-async function validateCommand(io: Io, file: string | undefined, opts: CommonOptions): Promise<number> {
-  const format = checkFormat(opts.format);
-  const input = loadInput(io, file);
-  const { diagnostics, environments, loaded } = analyze(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets: TARGETS });
+/** An unknown --env is a mistake in the command, not in the spec: exit 2 with the closest name. */
+function checkEnv(env: string | undefined, environments: readonly string[], display: string): void {
+  if (env === undefined || environments.includes(env)) return;
+  const defined = environments.length ? `defined: ${environments.join(', ')}` : `${display} defines no environments`;
+  throw new UsageError(`unknown environment ${JSON.stringify(escapeLine(env))}${didYouMean(env, environments)} (${defined})`);
+}
+
+function formatOf(c: Ctx): DiagnosticFormat {
+  return (str(c.opts.format) ?? 'text') as DiagnosticFormat;
+}
+
+/** The notes the spec acknowledges (`acknowledge: [code, ...]`) are dropped; so are all notes with --quiet. */
+function visible(list: readonly Diagnostic[], data: unknown, quiet: boolean): Diagnostic[] {
+  const kept = acknowledged(list, data);
+  return quiet ? kept.filter((d) => d.severity !== 'info') : kept;
+}
+
+function failedBy(list: readonly Diagnostic[], strict: boolean): boolean {
+  return hasErrors(list) || (strict && list.some((d) => d.severity === 'warning'));
+}
+
+/** Diagnostics in the text, github or sarif form (json is assembled by each command into its one document). */
+function printDiagnostics(c: Ctx, format: DiagnosticFormat, list: readonly Diagnostic[], sources: Map<string, string>, failed: boolean, extra: { path: string; message: string }[] = []): void {
+  if (format === 'github') {
+    const text = formatGithub(list, extra);
+    if (text) c.io.out(text + '\n');
+    if (list.length) c.io.err(summary(list) + '\n');
+    return;
+  }
+  if (format === 'sarif') {
+    c.io.out(formatSarif(list, extra, pkg.version) + '\n');
+    return;
+  }
+  if (list.length) c.io.err(formatText(list, sources, c.io.colors) + '\n' + (failed ? c.io.colors.red(summary(list)) : summary(list)) + '\n');
+}
+
+// --- validate ---------------------------------------------------------------------------------------------------
+
+async function validateCommand(c: Ctx): Promise<number> {
+  const format = formatOf(c);
+  const input = loadInput(c);
+  const env = str(c.opts.env);
+  const facts = projectFacts(input.dir);
+  let result = analyze(input.display, input.bytes, { env: null, facts, targets: TARGETS });
+  checkEnv(env, result.environments, input.display);
+  if (env !== undefined) result = analyze(input.display, input.bytes, { env, facts, targets: TARGETS });
+  const { diagnostics, environments, loaded } = result;
+  const shown = visible(diagnostics, loaded.data, c.quiet);
+  const failed = failedBy(shown, !!c.opts.strict);
+  if (format === 'json') {
+    c.io.out(JSON.stringify({ command: 'validate', ok: !failed, file: input.display, environments, diagnostics: diagnosticsData(shown) }, null, 2) + '\n');
+    return failed ? 1 : 0;
+  }
+  printDiagnostics(c, format, shown, new Map([[input.display, loaded.text]]), failed);
   const envNote = environments.length ? ` (environments: ${environments.join(', ')})` : '';
-  return report(io, diagnostics, new Map([[input.display, loaded.text]]), format, !!opts.strict, `${input.display}: valid${envNote}`);
+  if (!failed && !c.quiet && format === 'text') c.io.err(`${input.display}: valid${envNote}\n`);
+  return failed ? 1 : 0;
 }
 
-interface BuildOptions extends CommonOptions {
-  target?: string | string[];
-  out?: string;
-  dryRun?: boolean;
-  check?: boolean;
-  force?: boolean;
-  prune?: boolean;
-}
+// --- build and diff ---------------------------------------------------------------------------------------------
 
-async function buildCommand(io: Io, file: string | undefined, opts: BuildOptions, diffOnly = false): Promise<number> {
-  const format = checkFormat(opts.format);
+async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
+  const { io, opts } = c;
+  const format = formatOf(c);
   const names = parseTargets(opts.target);
-  const input = loadInput(io, file);
+  const input = loadInput(c);
+  const env = str(opts.env);
+  const modes = ['check', 'dry-run'].filter((m) => opts[m]);
+  if (modes.length > 1) throw new UsageError('--check and --dry-run cannot be combined');
   const [{ compile }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('./io/read.js')]);
   const targets = names.map((n) => TARGETS.find((t) => t.name === n)!);
   const loadedTemplates = await loadTemplates(input.dir, io.cwd);
   const { templates } = loadedTemplates;
   // The template compiler is only loaded when the project overrides a built-in template.
   const compileTemplate = loadedTemplates.overridden.length ? (await import('handlebars')).default.compile : undefined;
-  const result = compile(input.display, input.bytes, { env: opts.env ?? null, facts: projectFacts(input.dir), targets, registry: TARGETS, templates, compileTemplate });
+  const result = compile(input.display, input.bytes, { env: null, environments: true, facts: projectFacts(input.dir), targets, registry: TARGETS, templates, compileTemplate });
+  checkEnv(env, result.environments, input.display);
   // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
   result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
   if (hasErrors(result.diagnostics)) result.files = [];
   const sources = new Map([[input.display, result.loaded.text]]);
-  const failed = hasErrors(result.diagnostics) || (!!opts.strict && result.diagnostics.some((d) => d.severity === 'warning'));
+  const strict = !!opts.strict;
+  const checking = !!opts.check || diffOnly;
   // A check in CI or a pre-commit hook should be quiet when all is well: notes are for builds.
-  const shown = opts.check || diffOnly ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
-  const code = report(io, shown, sources, format, !!opts.strict);
+  const shown = visible(result.diagnostics, result.loaded.data, c.quiet || checking);
+  const failed = failedBy(shown, strict);
+  const command = diffOnly ? 'diff' : 'build';
+  const mode = diffOnly ? 'diff' : opts.check ? 'check' : opts['dry-run'] ? 'dry-run' : 'write';
   if (failed) {
+    if (format === 'json') io.out(JSON.stringify({ command, mode, ok: false, file: input.display, diagnostics: diagnosticsData(shown), files: [] }, null, 2) + '\n');
+    else printDiagnostics(c, format, shown, sources, true);
     if (format === 'text') io.err('nothing written\n');
-    return code;
+    return 1;
   }
-  const outDir = opts.out ? resolve(io.cwd, opts.out) : input.dir;
+  // --env selects one environment's files ("production" is the spec without an overlay); the others are kept as
+  // they are, on disk and in the manifest.
+  const selected = env === undefined ? result.files : result.files.filter((f) => (f.environment ?? null) === env);
+  const outDir = opts.out ? resolve(io.cwd, str(opts.out)!) : input.dir;
   const { handleOutputs } = await import('./commands/outputs.js');
-  const mode = diffOnly ? 'diff' : opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
-  const built = targets.map((t) => t.name);
-  const written = await handleOutputs(io, outDir, result.files, { mode, force: !!opts.force, prune: !!opts.prune, targets: built, text: format === 'text' });
-  return Math.max(code, written);
+  const built = env === undefined ? targets.map((t) => t.name) : [];
+  if (format !== 'json') printDiagnostics(c, format === 'sarif' ? 'text' : format, shown, sources, false);
+  const outcome = await handleOutputs(io, outDir, selected, { mode, force: !!opts.force, prune: !!opts.prune, targets: built, text: format === 'text', quiet: c.quiet, diffs: format === 'json' || format === 'text' || mode !== 'write' });
+  const code = outcome.code;
+  if (format === 'json') {
+    io.out(JSON.stringify({ command, mode, ok: code === 0, file: input.display, ...(env !== undefined ? { environment: env } : {}), diagnostics: diagnosticsData(shown), files: outcome.files, manifest: outcome.manifest }, null, 2) + '\n');
+  } else if (format === 'github' || format === 'sarif') {
+    const stale = outcome.files.filter((f) => f.action !== 'unchanged' && (mode === 'check' || mode === 'diff')).map((f) => ({ path: f.path, message: `${f.path}: ${f.description}; run \`deployspec build\` and commit the result` }));
+    if (format === 'github') {
+      const text = formatGithub([], stale);
+      if (text) io.out(text + '\n');
+    } else io.out(formatSarif(shown, stale, pkg.version) + '\n');
+  }
+  if (mode === 'write' && code === 0 && format === 'text' && !c.quiet && result.model) {
+    const steps = nextSteps(targets, result.model, outcome.files.filter((f) => f.action === 'create').length > 0);
+    if (steps.length) io.err(`\n${io.colors.bold('next')}:\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
+  }
+  return code;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
-  const cli = cac('deployspec');
-  let exit: Promise<number> = Promise.resolve(0);
-  cli
-    .command('validate [file]', 'Check deploy.yaml against the schema and the rules; every problem with file:line:col')
-    .option('--env <name>', 'Validate with this environment overlay applied (all environments are always checked)')
-    .option('--format <format>', 'Output format: text or json', { default: 'text' })
-    .option('--strict', 'Fail on warnings too')
-    .action((file: string | undefined, opts: CommonOptions) => {
-      exit = validateCommand(io, file, opts);
-    });
-  cli
-    .command('build [file]', 'Compile deploy.yaml into platform files (written beside deploy.yaml unless --out)')
-    .option('--target <name>', `Target to build: ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated)`, { default: 'all' })
-    .option('--out <dir>', 'Output folder (default: the folder holding deploy.yaml)')
-    .option('--env <name>', 'Environment overlay to apply')
-    .option('--dry-run', 'Show what would be written, kept or removed, without writing')
-    .option('--check', 'Write nothing; exit 1 with a diff when the files on disk differ from a fresh build (for CI)')
-    .option('--force', 'Overwrite files deployspec did not generate, or that were edited since')
-    .option('--prune', 'Remove files deployspec generated earlier that the spec no longer produces')
-    .option('--format <format>', 'Diagnostics format: text or json', { default: 'text' })
-    .option('--strict', 'Fail on warnings too')
-    .action((file: string | undefined, opts: BuildOptions) => {
-      exit = buildCommand(io, file, opts);
-    });
-  cli
-    .command('diff [file]', 'Show how the files on disk differ from a fresh build (like build --check, always exit 0)')
-    .option('--target <name>', 'Target(s) to compare, or all', { default: 'all' })
-    .option('--out <dir>', 'Output folder (default: the folder holding deploy.yaml)')
-    .option('--env <name>', 'Environment overlay to apply')
-    .option('--format <format>', 'Diagnostics format: text or json', { default: 'text' })
-    .action((file: string | undefined, opts: BuildOptions) => {
-      exit = buildCommand(io, file, opts, true);
-    });
-  cli
-    .command('init [dir]', 'Write a commented deploy.yaml from what is in the project (manage.py, Procfile, app.json, .do/app.yaml, ...)')
-    .option('--name <name>', 'App name (default: the folder name)')
-    .option('--project <module>', 'Django project package (default: found from manage.py)')
-    .option('--force', 'Overwrite an existing deploy.yaml')
-    .option('--stdout', 'Print the file instead of writing it')
-    .action(async (dir: string | undefined, opts: { name?: string; project?: string; force?: boolean; stdout?: boolean }) => {
-      const { initCommand } = await import('./commands/init.js');
-      exit = initCommand(io, dir, opts);
-    });
-  cli
-    .command('templates', 'List the text templates, the variables each receives, and your overrides in .deployspec/templates/')
-    .option('--format <format>', 'text, json or markdown', { default: 'text' })
-    .action(async (opts: { format?: string }) => {
-      const { templatesCommand } = await import('./commands/templates.js');
-      exit = templatesCommand(io, opts);
-    });
-  cli
-    .command('schema', 'Print the JSON Schema of deploy.yaml')
-    .option('--out <file>', 'Write it to a file instead')
-    .action(async (opts: { out?: string }) => {
-      // The published file itself, shipped in the package beside dist/ (and beside src/ in a checkout).
-      const text = readFileSync(new URL('../schema/deploy.schema.json', import.meta.url), 'utf8');
-      if (opts.out) {
-        (await import('./io/write.js')).writeOutputFile(io.cwd, opts.out, text); // one-line error, never half-written
-      } else io.out(text);
-    });
-  cli.command('targets', 'List the targets').action(async () => {
-    const list = TARGETS;
-    const width = Math.max(...list.map((t) => t.name.length));
-    for (const t of list) io.out(`${t.name.padEnd(width)}  ${t.description}\n`);
-  });
-  cli
-    .command('lint [...files]', 'Check Dockerfiles with hadolint-style rules (DLxxxx); default ./Dockerfile; exit 1 on errors or warnings')
-    .option('--format <format>', 'Output format: text or json', { default: 'text' })
-    .action(async (files: string[], opts: { format?: string }) => {
-      const { lintCommand } = await import('./commands/lint.js');
-      exit = lintCommand(io, files, opts);
-    });
-  cli.help();
-  cli.version(pkg.version);
-  cli.parse(['node', 'deployspec', ...argv], { run: false });
-  if (cli.options.help || cli.options.version) return 0;
-  if (!cli.matchedCommand) {
-    if (cli.args.length) throw new UsageError(`unknown command ${JSON.stringify(cli.args[0])}; run \`deployspec --help\``);
-    cli.outputHelp();
+/** Each built target's next step (`heroku create ...`), shown after a build that wrote new files. */
+function nextSteps(targets: readonly (typeof TARGETS)[number][], model: NonNullable<ReturnType<typeof analyze>['model']>, created: boolean): string[] {
+  if (!created) return [];
+  const out: string[] = [];
+  for (const t of targets) {
+    const hook = (t as { nextSteps?: (m: typeof model, o: unknown) => string[] }).nextSteps;
+    if (hook) for (const s of hook(model, t.options(model.targets[t.name], model))) out.push(`${t.name}: ${escapeLine(s)}`);
+  }
+  if (out.length) out.push('commit the generated files with deploy.yaml, and run `deployspec build --check` in CI');
+  return out;
+}
+
+// --- main -------------------------------------------------------------------------------------------------------
+
+export interface MainOptions {
+  /** The process's environment, for NO_COLOR and FORCE_COLOR. */
+  env?: NodeJS.ProcessEnv;
+  /** Whether stdout and stderr are terminals. */
+  tty?: { out?: boolean; err?: boolean };
+}
+
+export async function main(argv: string[], io: Io, options: MainOptions = {}): Promise<number> {
+  const parsed = parseArgs(argv);
+  const flag = parsed.opts.color ? true : parsed.opts['no-color'] ? false : undefined;
+  const env = options.env ?? process.env;
+  if (options.tty) {
+    io.colors = colorOn(options.tty.err, env, flag) ? COLORED : NO_COLORS;
+    io.outColors = colorOn(options.tty.out, env, flag) ? COLORED : NO_COLORS;
+  } else if (flag === false) io.colors = io.outColors = NO_COLORS;
+  if (parsed.version) {
+    io.out(`${pkg.version}\n`);
     return 0;
   }
-  await cli.runMatchedCommand();
-  return exit;
+  if (parsed.help || !parsed.command) {
+    io.out(parsed.command ? commandHelp(parsed.command) : mainHelp());
+    return 0;
+  }
+  const dir = str(parsed.opts.directory);
+  if (dir !== undefined) {
+    const abs = resolve(io.cwd, dir);
+    if (!existsSync(abs)) throw new UsageError(`cannot change to ${escapeLine(dir)} (-C): no such folder`);
+    io.cwd = abs;
+  }
+  const command = parsed.command;
+  const format = str(parsed.opts.format);
+  try {
+    return await command.run({ io, args: parsed.args, opts: parsed.opts, quiet: !!parsed.opts.quiet });
+  } catch (err) {
+    // With --format json the failure is the one JSON document too, so a reader always gets something to parse.
+    if (format === 'json' && (err instanceof UsageError || (err as Error)?.name === 'UnsafePathError' || (err as Error)?.name === 'IoError')) {
+      io.out(JSON.stringify({ command: command.name, ok: false, error: (err as Error).message }, null, 2) + '\n');
+    }
+    throw err;
+  }
 }
 
 /** Runs the CLI on this process's arguments and streams; settles the exit code, never throws. */
 export function run(): Promise<void> {
-  const io: Io = { cwd: process.cwd(), out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), colors: colorsFor(process.stderr) };
-  return main(process.argv.slice(2), io).then(
+  // A reader that stops early (`deployspec schema | head -1`) closes the pipe: stop writing to it and exit with the
+  // code the command would have had, without a stack trace.
+  let closed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw err;
+  });
+  process.stderr.on('error', () => {});
+  const io: Io = {
+    cwd: process.cwd(),
+    out: (s) => {
+      if (!closed) process.stdout.write(s);
+    },
+    err: (s) => process.stderr.write(s),
+    colors: NO_COLORS,
+    outColors: NO_COLORS,
+  };
+  return main(process.argv.slice(2), io, { env: process.env, tty: { out: process.stdout.isTTY, err: process.stderr.isTTY } }).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      if (err instanceof UsageError || (err as Error)?.name === 'CACError' || (err as Error)?.name === 'UsageError') {
+      if (err instanceof UsageError || (err as Error)?.name === 'UsageError') {
         process.stderr.write(`deployspec: ${(err as Error).message}\n`);
         process.exitCode = 2;
-      } else if ((err as Error)?.name === 'UnsafePathError') {
+      } else if ((err as Error)?.name === 'UnsafePathError' || (err as Error)?.name === 'IoError') {
         process.stderr.write(`deployspec: ${(err as Error).message}\nnothing written\n`);
         process.exitCode = 1;
       } else {

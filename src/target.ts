@@ -17,6 +17,8 @@ export interface OutputFile<N extends string = string> {
   contents: string;
   /** The target that produced it. */
   target: N;
+  /** The environment (`environments:` in deploy.yaml) the file belongs to; absent for the spec without overlay. */
+  environment?: string;
 }
 
 /** Spec features a target may or may not express; `capabilityFindings` checks each one the spec uses. */
@@ -88,6 +90,17 @@ export interface Target<N extends string = string, O = unknown> {
    * filter and for ownership of dot files).
    */
   outputs: readonly string[];
+  /**
+   * Where environment `env`'s copy of output `path` goes, so that every environment's files sit beside the
+   * production files (`.do/app.yaml` → `.do/app.staging.yaml`); null when the file is one for every environment.
+   * With this hook the pipeline emits the target once more per environment, with that environment's model. A target
+   * that writes every environment itself (through `ctx.environments` and `ctx.modelFor`) needs no hook; without
+   * either, an environment whose files would differ from production's is reported as a note.
+   * Outputs of `environmentPath` must still match `outputs`.
+   */
+  environmentPath?(path: string, env: string): string | null;
+  /** What to run next after a build wrote this target's files for the first time (`heroku create ...`). */
+  nextSteps?(model: DeployModel, options: O): string[];
 }
 
 /** A registered target of unknown options, as the pipeline handles them. */

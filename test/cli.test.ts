@@ -15,7 +15,7 @@ function project(files: Record<string, string>): string {
 test('--version and --help', () => {
   const v = runCli(['--version']);
   assert.is(v.status, 0);
-  assert.match(v.stdout, new RegExp(`deployspec/${pkg.version.replace(/\./g, '\\.')}`));
+  assert.is(v.stdout, `${pkg.version}\n`);
   const h = runCli(['--help']);
   assert.is(h.status, 0);
   for (const cmd of ['validate [file]', 'build [file]', 'schema', 'targets']) assert.ok(h.stdout.includes(cmd), cmd);
@@ -46,7 +46,7 @@ test('validate: exit 1 with a code frame, a hint and no stack trace', () => {
 test('validate --format json prints machine-readable diagnostics on stdout', () => {
   const r = runCli(['validate', '--format', 'json'], { cwd: project({ 'deploy.yaml': 'version: 1\nname: x1\ndjango: {project: 1a}\n' }) });
   assert.is(r.status, 1);
-  const list = JSON.parse(r.stdout);
+  const list = JSON.parse(r.stdout).diagnostics;
   assert.equal(list.map((d: { line: number; col: number; code: string }) => `${d.line}:${d.col} ${d.code}`), ['3:19 schema/pattern']);
 });
 
@@ -93,15 +93,32 @@ test('build writes nothing when the spec is invalid', () => {
   assert.equal(readdirSync(dir), ['deploy.yaml']);
 });
 
-test('build --env applies the overlay to every output; an unknown environment is an error', () => {
+test('build writes every environment side by side; --env builds and checks one without touching the others', () => {
   const dir = project({ 'deploy.yaml': MINIMAL + 'hosts: [example.com]\nprocesses:\n  web:\n    instances: 3\nenvironments:\n  staging:\n    hosts: [staging.example.com]\n    processes:\n      web:\n        instances: 1\n' });
-  assert.is(runCli(['build', '--env', 'staging', '--target', 'heroku,django'], { cwd: dir }).status, 0);
-  const app = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8'));
-  assert.is(app.formation.web.quantity, 1);
-  assert.match(readFileSync(join(dir, 'mysite/deploy_settings.py'), 'utf8'), /SPEC_HOSTS = \["staging\.example\.com"\]/);
-  const bad = runCli(['build', '--env', 'prod'], { cwd: dir });
-  assert.is(bad.status, 1);
-  assert.match(bad.stderr, /deploy\.yaml:9:1: error: unknown environment "prod" \[env\/unknown\]/);
+  assert.is(runCli(['build', '--target', 'digitalocean,django'], { cwd: dir }).status, 0);
+  const prod = readFileSync(join(dir, '.do/app.yaml'), 'utf8');
+  const staging = readFileSync(join(dir, '.do/app.staging.yaml'), 'utf8');
+  assert.match(prod, /^name: mysite$/m);
+  assert.match(prod, /instance_count: 3/);
+  assert.match(staging, /^name: mysite-staging$/m);
+  assert.match(staging, /instance_count: 1/);
+  assert.match(staging, /domain: staging\.example\.com/);
+  assert.is(runCli(['build', '--check', '--target', 'digitalocean,django'], { cwd: dir }).status, 0);
+  // a stale staging spec fails the plain check and the staging check, not the production-only one
+  writeFileSync(join(dir, '.do/app.staging.yaml'), staging.replace('instance_count: 1', 'instance_count: 2'));
+  assert.is(runCli(['build', '--check', '--target', 'digitalocean,django'], { cwd: dir }).status, 1);
+  const envCheck = runCli(['build', '--check', '--env', 'staging', '--target', 'digitalocean'], { cwd: dir });
+  assert.is(envCheck.status, 1);
+  assert.match(envCheck.stderr, /^stale \.do\/app\.staging\.yaml: differs \(edited since deployspec generated it\)$/m);
+  assert.not.match(envCheck.stderr, /stale \.do\/app\.yaml/);
+  // --env staging rewrites staging's file only (--force: it was edited by hand); production's stays byte for byte
+  assert.is(runCli(['build', '--env', 'staging', '--target', 'digitalocean', '--force'], { cwd: dir }).status, 0);
+  assert.is(readFileSync(join(dir, '.do/app.staging.yaml'), 'utf8'), staging);
+  assert.is(readFileSync(join(dir, '.do/app.yaml'), 'utf8'), prod);
+  assert.is(runCli(['build', '--check', '--target', 'digitalocean,django'], { cwd: dir }).status, 0);
+  const bad = runCli(['build', '--env', 'stagign'], { cwd: dir });
+  assert.is(bad.status, 2);
+  assert.is(bad.stderr, 'deployspec: unknown environment "stagign"; did you mean staging? (defined: staging)\n');
 });
 
 test('targets lists every registered target', () => {

@@ -41,7 +41,8 @@ export async function lintCommand(io: Io, files: string[], opts: LintOptions): P
     io.out(JSON.stringify(all.map((f) => ({ code: f.code, column: f.column, file: f.file, level: f.severity, line: f.line, message: f.message })), null, 2) + '\n');
     return failed ? 1 : 0;
   }
-  const paint = (s: LintFinding['severity'], text: string) => (s === 'error' ? io.colors.red(text) : s === 'warning' ? io.colors.yellow(text) : io.colors.cyan(text));
+  const oc = io.outColors ?? io.colors;
+  const paint = (s: LintFinding['severity'], text: string) => (s === 'error' ? oc.red(text) : s === 'warning' ? oc.yellow(text) : oc.cyan(text));
   for (const f of all) io.out(`${f.file}:${f.line}:${f.column}: ${paint(f.severity, f.severity)}: ${escapeLine(f.message)} [${f.code}]\n`);
   const count = (s: string) => all.filter((f) => f.severity === s).length;
   const summary = `${list.length} file${list.length === 1 ? '' : 's'} checked: ${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('style')} notes`;

@@ -47,7 +47,12 @@ export interface OutputOptions {
   prune?: boolean;
   /** Targets the build ran (manifest entries of other targets are kept). */
   targets: readonly string[];
+  /** Print the human report (stderr) and diffs (stdout); otherwise print nothing and only return the outcome. */
   text: boolean;
+  /** No per-file progress lines ("wrote Procfile"); failures are still printed. */
+  quiet?: boolean;
+  /** Compute each changed file's diff for the returned report. */
+  diffs?: boolean;
 }
 
 /** A unified diff from what is on disk to what the build wants there. */
@@ -81,7 +86,46 @@ function describe(i: PlanItem): string {
   }
 }
 
-export async function handleOutputs(io: Io, outDir: string, files: readonly OutputFile[], opts: OutputOptions): Promise<number> {
+/** What happened (or would happen) to one file, as the JSON output reports it. */
+export interface FileReport {
+  /** As shown to the user: relative to the working folder. */
+  path: string;
+  target: string;
+  /** The environment the file belongs to; absent for production's files. */
+  environment?: string;
+  /** The plan's action: create, update, unchanged, overwrite, conflict, stale, prune, gone or forget. */
+  action: PlanItem['action'];
+  reason?: PlanItem['reason'];
+  /** In words, as the text output says it. */
+  description: string;
+  /** The unified diff from the disk to the build, when the file differs (not in a write's report). */
+  diff?: string;
+}
+
+export interface OutputOutcome {
+  code: number;
+  files: FileReport[];
+  /** What happens to .deployspec/manifest.json: unchanged, create or update. */
+  manifest: 'unchanged' | 'create' | 'update';
+}
+
+async function reports(plan: BuildPlan, files: readonly OutputFile[], shown: (p: string) => string, withDiff: (i: PlanItem) => boolean): Promise<FileReport[]> {
+  const envOf = new Map(files.map((f) => [f.path, f.environment]));
+  const out: FileReport[] = [];
+  for (const i of plan.items) {
+    const environment = envOf.get(i.path);
+    const r: FileReport = { path: shown(i.path), target: i.target, ...(environment ? { environment } : {}), action: i.action, ...(i.reason ? { reason: i.reason } : {}), description: describe(i) };
+    if (withDiff(i) && i.action !== 'unchanged' && i.action !== 'gone' && i.action !== 'forget') r.diff = await unifiedDiff(shown(i.path), i.before, i.after);
+    out.push(r);
+  }
+  return out;
+}
+
+function manifestAction(plan: BuildPlan): OutputOutcome['manifest'] {
+  return plan.manifest.before === plan.manifest.after ? 'unchanged' : plan.manifest.before === null ? 'create' : 'update';
+}
+
+export async function handleOutputs(io: Io, outDir: string, files: readonly OutputFile[], opts: OutputOptions): Promise<OutputOutcome> {
   const [{ planBuild, upToDate }, { applyChanges, recoverInterrupted, sweepLeftovers }, { acquireLock }] = await Promise.all([
     import('../io/plan.js'),
     import('../io/write.js'),
@@ -100,7 +144,8 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
   if (opts.mode !== 'write') {
     const plan: BuildPlan = planFor();
     if (opts.text && outSt && lstatOrNull(resolve(outDir, JOURNAL_PATH))) io.err(`${c.yellow('note')}: an interrupted build left ${shown(JOURNAL_PATH)}; run \`deployspec build\` to finish or undo it\n`);
-    return report(io, plan, files, opts, shown, upToDate);
+    const code = await report(io, plan, files, opts, shown, upToDate);
+    return { code, files: await reports(plan, files, shown, () => !!opts.diffs), manifest: manifestAction(plan) };
   }
 
   const created = !outSt;
@@ -115,16 +160,18 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
     const plan = planFor();
     sweepLeftovers(outDir, [...plan.items.map((i) => i.path), '.deployspec/manifest.json', JOURNAL_PATH]);
     if (plan.blocked) {
-      for (const i of plan.items.filter((x) => x.action === 'conflict')) {
-        io.err(`${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`);
-        io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+      if (opts.text) {
+        for (const i of plan.items.filter((x) => x.action === 'conflict')) {
+          io.err(`${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`);
+          io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+        }
+        io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
       }
-      io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
-      return 1;
+      return { code: 1, files: await reports(plan, files, shown, (i) => i.action === 'conflict'), manifest: 'unchanged' };
     }
     const result = applyChanges(outDir, { writes: plan.writes, deletes: plan.deletes }, undefined, { journal: JOURNAL_PATH });
     ok = true;
-    if (opts.text) {
+    if (opts.text && !opts.quiet) {
       for (const i of plan.items) {
         if (i.action === 'overwrite') io.err(`${c.yellow('overwrote')} ${shown(i.path)} (${describe(i)}; --force)\n`);
         else if (i.action === 'create' || i.action === 'update') io.err(`${c.bold('wrote')} ${shown(i.path)}\n`);
@@ -134,8 +181,10 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
         else if (i.action === 'forget') io.err(`${c.yellow('forgot')} ${shown(i.path)}: ${describe(i)}\n`);
       }
       if (result.written.length + result.deleted.length === 0) io.err(c.dim('nothing to write: every file is up to date') + '\n');
+    } else if (opts.text) {
+      for (const i of plan.items) if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);
     }
-    return 0;
+    return { code: 0, files: await reports(plan, files, shown, () => false), manifest: manifestAction(plan) };
   } finally {
     lock.release();
     if (created && !ok) {
@@ -153,14 +202,15 @@ async function report(io: Io, plan: BuildPlan, files: readonly OutputFile[], opt
   const changed = plan.items.filter((i) => i.action !== 'unchanged');
   if (opts.mode === 'check' || opts.mode === 'diff') {
     for (const i of changed) {
-      if (i.action !== 'gone' && i.action !== 'forget') io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+      if (opts.text && i.action !== 'gone' && i.action !== 'forget') io.out(await unifiedDiff(shown(i.path), i.before, i.after));
       if (opts.text) io.err(`${c.yellow('stale')} ${shown(i.path)}: ${describe(i)}\n`);
     }
     if (plan.manifest.before !== plan.manifest.after && opts.text) io.err(`${c.yellow('stale')} ${shown('.deployspec/manifest.json')}: ${plan.manifest.before === null ? 'missing' : 'out of date'}\n`);
     const ok = upToDate(plan);
     if (opts.text) {
-      if (ok) io.err(`up to date: ${files.length} generated file${files.length === 1 ? '' : 's'} match deploy.yaml\n`);
-      else io.err(`${c.red('out of date')}: run \`deployspec build\`${changed.some((i) => i.action === 'stale') ? ' --prune' : ''} and commit the result\n`);
+      if (ok) {
+        if (!opts.quiet) io.err(`up to date: ${files.length} generated file${files.length === 1 ? '' : 's'} match deploy.yaml\n`);
+      } else io.err(`${c.red('out of date')}: run \`deployspec build\`${changed.some((i) => i.action === 'stale') ? ' --prune' : ''} and commit the result\n`);
     }
     return ok || opts.mode === 'diff' ? 0 : 1;
   }
@@ -175,6 +225,7 @@ async function report(io: Io, plan: BuildPlan, files: readonly OutputFile[], opt
     gone: 'would forget',
     forget: 'would forget',
   };
+  if (!opts.text) return plan.blocked ? 1 : 0;
   for (const i of plan.items) io.out(`${verb[i.action]} ${shown(i.path)}${i.action === 'unchanged' ? '' : ` (${describe(i)})`}${i.after !== null ? ` [${i.target}]` : ''}\n`);
   if (plan.blocked) io.out(`nothing would be written: use --force to overwrite the files left alone\n`);
   return plan.blocked ? 1 : 0;

@@ -55,6 +55,7 @@ export const heroku: Target<'heroku', HerokuOptions> = {
   },
   importers,
   outputs: ['Procfile', 'app.json', '.python-version', 'runtime.txt'],
+  nextSteps: (model) => [`heroku create ${model.name} && git push heroku main   (app.json's add-ons and formation apply to review apps and the Heroku Button; on an existing app, add them with heroku addons:create)`],
 };
 
 function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResult {
