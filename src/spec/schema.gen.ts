@@ -37,7 +37,8 @@ export const DEFAULTS = {
   "hosts": [],
   "monitoring.sentry.dsn_env": "SENTRY_DSN",
   "monitoring.sentry.traces_sample_rate": 0,
-  "monitoring.sentry.send_default_pii": false
+  "monitoring.sentry.send_default_pii": false,
+  "acknowledge": []
 } as const;
 
 /** Every pattern the schema states, by dotted spec path. */
@@ -76,6 +77,7 @@ export const PATTERNS = {
   "hosts.[]": new RegExp("^(\\*\\.)?((xn--)?[a-z0-9]+(-[a-z0-9]+)*\\.)+[a-z]{2,63}$", 'u'),
   "monitoring.sentry.dsn_env": new RegExp("^[A-Z][A-Z0-9_]*$", 'u'),
   "monitoring.sentry.environment": new RegExp("^[A-Za-z0-9_.-]{1,64}$", 'u'),
+  "acknowledge.[]": new RegExp("^[a-z0-9-]+/[a-z0-9-]+$", 'u'),
 } as const;
 
 /** Every enum the schema states, by dotted spec path. */

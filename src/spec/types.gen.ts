@@ -119,6 +119,10 @@ export interface DeploySpec {
   monitoring?: Monitoring;
   targets?: Targets;
   /**
+   * Codes of notes you have acted on (the code in brackets after a note, e.g. heroku/scheduler): those notes are no longer shown. Only notes can be acknowledged; warnings and errors always show.
+   */
+  acknowledge?: string[];
+  /**
    * Named overlays (staging, production, review...) selected with `--env NAME`. Mappings merge key by key; lists and scalars replace.
    */
   environments?: {
