@@ -1,7 +1,7 @@
 /** The deployspec command line. The only module that prints, reads or writes files, or sets the exit code. */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import pkg from '../package.json' with { type: 'json' };
 import { analyze } from './analyze.js';
@@ -16,7 +16,9 @@ import type { TargetName } from '../targets/index.js';
 import { UsageError } from './commands/io.js';
 import type { Io } from './commands/io.js';
 
-const COLORED: Colors = { red: pc.red, yellow: pc.yellow, cyan: pc.cyan, dim: pc.dim, bold: pc.bold };
+// picocolors' own functions follow its own reading of the environment; these follow the decision below.
+const pcOn = pc.createColors(true);
+const COLORED: Colors = { red: pcOn.red, yellow: pcOn.yellow, cyan: pcOn.cyan, dim: pcOn.dim, bold: pcOn.bold };
 
 /**
  * Whether a stream gets colour: `--color`/`--no-color` first, then FORCE_COLOR (set and not "0"/"false"), then
@@ -404,7 +406,10 @@ export function locateSpec(cwd: string, file: string | undefined): string {
 
 function loadInput(c: Ctx): Input {
   const path = locateSpec(c.io.cwd, c.args[0]);
-  return { path, bytes: readSpecBytes(path), display: displayPath(c.io.cwd, path), dir: dirname(path) };
+  // A spec found above the working folder is shown as ../deploy.yaml, as the user would type it.
+  const up = relative(c.io.cwd, path);
+  const display = !c.args[0] && /^(\.\.\/)+[^/]+$/.test(up) ? up : displayPath(c.io.cwd, path);
+  return { path, bytes: readSpecBytes(path, display), display, dir: dirname(path) };
 }
 
 function parseTargets(value: Values[string]): TargetName[] {

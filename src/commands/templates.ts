@@ -32,7 +32,7 @@ export async function templatesCommand(io: Io, opts: { format?: string }): Promi
   const loaded = await loadTemplates(io.cwd, io.cwd);
   const overridden = new Set(loaded.overridden);
   if (format === 'json') {
-    io.out(JSON.stringify({ templates: list.map((t) => ({ ...t, overridden: overridden.has(t.template) })), diagnostics: loaded.diagnostics }, null, 2) + '\n');
+    io.out(JSON.stringify({ command: 'templates', ok: !hasErrors(loaded.diagnostics), templates: list.map((t) => ({ ...t, overridden: overridden.has(t.template) })), diagnostics: loaded.diagnostics }, null, 2) + '\n');
   } else if (format === 'markdown') {
     io.out(templatesMarkdown(list));
   } else {
