@@ -13,6 +13,7 @@ import { createLocator } from './spec/locate.js';
 import { applyEnvironment } from './spec/merge.js';
 import type { DeploySpec } from './spec/types.gen.js';
 import { checkOutputPaths } from './io/output-policy.js';
+import { environmentFiles, watchEnvironments } from './environments.js';
 import type { AnyTarget, Capabilities, EmitContext, Feature, OutputFile, Unsupported } from './target.js';
 
 export interface CompileOptions extends AnalyzeOptions {
@@ -24,6 +25,11 @@ export interface CompileOptions extends AnalyzeOptions {
   templates: TemplateSources;
   /** Needed only when `templates` holds overrides of the built-ins. */
   compileTemplate?: TemplateCompiler;
+  /**
+   * Also emit every environment's files beside production's (`.do/app.staging.yaml`), each marked with its
+   * `environment` (see src/environments.ts). Off by default: then `env` picks the one model that is emitted.
+   */
+  environments?: boolean;
 }
 
 export interface CompileResult extends Analysis {
@@ -98,12 +104,13 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
       return m;
     },
   };
+  const selfModelled = new Set<string>();
   for (const target of opts.targets) {
     const findings = capabilityFindings(model, target);
     const where = () => loc.place(target.outputPathOption ?? [], 'value');
     let emitted: ReturnType<AnyTarget['emit']>;
     try {
-      emitted = target.emit(model, target.options(model.targets[target.name], model), emitContext(target, model, registry, render, envs));
+      emitted = target.emit(model, target.options(model.targets[target.name], model), watchEnvironments(emitContext(target, model, registry, render, envs), () => selfModelled.add(target.name)));
     } catch (err) {
       diagnostics.push({ severity: 'error', code: `${target.name}/template`, message: `cannot render ${target.name} output: ${(err as Error).message}`, hint: 'Check the template override in .deployspec/templates/ for a misspelled variable.', file, line: 1, col: 1, target: target.name });
       continue;
@@ -126,6 +133,12 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
       owner.set(path, target.name);
       files.push({ path, contents: f.contents.endsWith('\n') ? f.contents : f.contents + '\n', target: target.name });
     }
+  }
+  if (opts.environments && analysis.environments.length && !hasErrors(diagnostics)) {
+    const noEnvs = { environments: [], modelFor: envs.modelFor };
+    const side = environmentFiles({ targets: opts.targets, environments: analysis.environments, files, selfModelled, modelFor: envs.modelFor, context: (t, m) => emitContext(t, m, registry, render, noEnvs), normalizePath: joinPath });
+    diagnostics.push(...side.findings.map((f) => placeFinding(f, loc)));
+    files.push(...side.files);
   }
   const sorted = sortDiagnostics(dedupe(diagnostics));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -59,6 +59,9 @@ export const digitalocean: Target<'digitalocean', DigitalOceanOptions> = {
   outputPathOption: ['targets', 'digitalocean', 'path'],
   importers,
   outputs: ['.do/*.yaml', '.do/*.yml'],
+  // One app per environment, each with its own spec beside production's: .do/app.yaml → .do/app.staging.yaml.
+  environmentPath: (path, env) => path.replace(/(\.ya?ml)$/, `.${env}$1`),
+  nextSteps: (_model, d) => [`doctl apps create --spec ${d.path}   (later deploys: doctl apps update <app-id> --spec ${d.path})`],
 };
 
 interface Layout {
@@ -87,9 +90,11 @@ function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
     if (notOneLine(cmd)) findings.push({ severity: 'error', code: 'digitalocean/command', message: 'a command in the app spec must be one line', hint: 'Write the command on one line, or move it into a script.', path });
     return cmd;
   };
-  checkName(model.name, ['name'], 'app');
+  checkName(model.environment && !model.name.endsWith(`-${model.environment}`) ? `${model.name}-${model.environment}` : model.name, ['name'], 'app');
 
-  const spec: Json = { name: model.name };
+  // Each environment is an app of its own, and app names are unique in a team: staging's is <name>-staging.
+  const appName = model.environment && !model.name.endsWith(`-${model.environment}`) ? `${model.name}-${model.environment}` : model.name;
+  const spec: Json = { name: appName };
   if (d.region) spec.region = d.region;
   if (model.hosts.length) {
     spec.domains = model.hosts.map((h) => ({ domain: h.name, type: h.primary ? 'PRIMARY' : 'ALIAS', ...(h.wildcard ? { wildcard: true } : {}) }));
