@@ -1,12 +1,14 @@
 /** The back end: analysis → capability checks → emit, in memory. Pure: returns files, writes nothing. */
 import { analyze, dedupe, placeFinding } from './analyze.js';
 import type { Analysis, AnalyzeOptions } from './analyze.js';
+import { SETTINGS_MODULE_ENV } from './contract.js';
 import { hasErrors, show, sortDiagnostics } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { DeployModel } from './model/model.js';
 import { joinPath, NO_FACTS, normalize } from './model/normalize.js';
 import type { ProductKinds } from './products.js';
-import { createRenderer } from './render.js';
+import { createRenderer, renderFailure } from './render.js';
+import { namesWrittenFor, redactDiagnostics, secretSource, secretsWithValues } from './spec/secrets.js';
 import type { TemplateCompiler, TemplateSources } from './render.js';
 import type { Finding } from './spec/finding.js';
 import { createLocator } from './spec/locate.js';
@@ -82,12 +84,27 @@ function emitContext(target: AnyTarget, model: DeployModel, registry: readonly A
   };
 }
 
+/**
+ * The app runs with the settings module a registered target offers (see SettingsProduct.module): every platform
+ * file sets DJANGO_SETTINGS_MODULE to it. Without such an offer the project's own settings module stays.
+ */
+function withSettingsModule(model: DeployModel, registry: readonly AnyTarget[]): DeployModel {
+  for (const t of registry) {
+    const make = t.offers?.settings;
+    if (!make) continue;
+    const module = make(model, t.options(model.targets[t.name], model)).module;
+    if (!module) return model;
+    return { ...model, env: model.env.map((v) => (v.name === SETTINGS_MODULE_ENV && v.kind === 'plain' ? { ...v, value: module } : v)) };
+  }
+  return model;
+}
+
 /** Compile to every requested target in memory. Files are returned only when nothing failed. */
 export function compile(file: string, input: string | Uint8Array, opts: CompileOptions): CompileResult {
   const registry = opts.registry ?? opts.targets;
   const analysis = analyze(file, input, { ...opts, targets: registry });
   if (!analysis.model) return { ...analysis, files: [] };
-  const model = analysis.model;
+  const model = withSettingsModule(analysis.model, registry);
   const loc = createLocator(analysis.loaded, opts.env ?? null);
   const render = createRenderer(opts.templates, opts.compileTemplate);
   const diagnostics: Diagnostic[] = [...analysis.diagnostics];
@@ -100,10 +117,12 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     modelFor(name) {
       if (!analysis.environments.includes(name)) throw new Error(`unknown environment ${show(name)}`);
       let m = models.get(name);
-      if (!m) models.set(name, (m = normalize(applyEnvironment(data, name) as unknown as DeploySpec, name, opts.facts ?? NO_FACTS)));
+      if (!m) models.set(name, (m = withSettingsModule(normalize(applyEnvironment(data, name) as unknown as DeploySpec, name, opts.facts ?? NO_FACTS), registry)));
       return m;
     },
   };
+  const secretNames = new Set(model.env.filter((v) => v.kind === 'secret' || v.kind === 'generated').map((v) => v.name));
+  const plainNames = new Set(model.env.filter((v) => v.kind === 'plain').map((v) => v.name));
   const selfModelled = new Set<string>();
   for (const target of opts.targets) {
     const findings = capabilityFindings(model, target);
@@ -112,7 +131,7 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     try {
       emitted = target.emit(model, target.options(model.targets[target.name], model), watchEnvironments(emitContext(target, model, registry, render, envs), () => selfModelled.add(target.name)));
     } catch (err) {
-      diagnostics.push({ severity: 'error', code: `${target.name}/template`, message: `cannot render ${target.name} output: ${(err as Error).message}`, hint: 'Check the template override in .deployspec/templates/ for a misspelled variable.', file, line: 1, col: 1, target: target.name });
+      diagnostics.push(renderFailure(err, file, target.name));
       continue;
     }
     findings.push(...emitted.findings.map((f) => ({ ...f, target: target.name })));
@@ -131,6 +150,11 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
         continue;
       }
       owner.set(path, target.name);
+      // No generated file gives a secret a value, whichever option (overrides, a template) put it there.
+      for (const name of secretsWithValues(path, f.contents, secretNames, plainNames, namesWrittenFor(data, target.name))) {
+        const at = secretSource(data, target.name, name) ?? model.env.find((v) => v.name === name)?.path ?? [];
+        diagnostics.push({ severity: 'error', code: 'output/secret-value', message: `${target.name} would write a value for ${name} into ${path}, but ${name} is a secret`, hint: `Remove the value for ${name} from targets.${target.name}; set the secret on the platform instead.`, ...loc.place(at, 'key'), path: at, target: target.name });
+      }
       files.push({ path, contents: f.contents.endsWith('\n') ? f.contents : f.contents + '\n', target: target.name });
     }
   }
@@ -140,7 +164,7 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     diagnostics.push(...side.findings.map((f) => placeFinding(f, loc)));
     files.push(...side.files);
   }
-  const sorted = sortDiagnostics(dedupe(diagnostics));
+  const sorted = redactDiagnostics(sortDiagnostics(dedupe(diagnostics)), analysis.loaded.text);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { ...analysis, diagnostics: sorted, files: hasErrors(sorted) ? [] : files };
+  return { ...analysis, model, diagnostics: sorted, files: hasErrors(sorted) ? [] : files };
 }

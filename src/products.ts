@@ -7,6 +7,11 @@
 export interface SettingsProduct {
   /** The generated settings file, relative to the spec folder. */
   file: string;
+  /**
+   * Its dotted module name as imported from the Django folder: what DJANGO_SETTINGS_MODULE is everywhere the app
+   * runs, or null when the file is not importable (the project's own settings module is used then).
+   */
+  module: string | null;
   /** A requirements file listing the packages the settings import, relative to the spec folder. */
   requirementsFile: string;
   /** Those packages, as requirement lines. */
@@ -42,8 +47,64 @@ export interface PlatformRuntime {
   redisSelfSigned: boolean;
 }
 
+/** The variable a pipeline sets, in every deploy step that needs an image, to the pushed image (with its tag). */
+export const DEPLOY_IMAGE_ENV = 'DEPLOYSPEC_IMAGE';
+
+/** The CI secret holding `base` for one environment: `RENDER_DEPLOY_HOOK_URL_STAGING`; production keeps `base`. */
+export function environmentSecret(base: string, environment: string | null): string {
+  return environment === null ? base : `${base}_${environment.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** A secret a deploy reads from the CI's secret store, by name only: its value is never written. */
+export interface DeploySecret {
+  name: string;
+  /** What it is and where to get it, for the pipeline's notes and the README. */
+  description: string;
+}
+
+/** One shell step of a deploy, run by a CI pipeline from the repository root. */
+export interface DeployStep {
+  /** A short title the CI shows (`Release on Heroku`). */
+  name: string;
+  /**
+   * A POSIX shell script, run with `set -eu` semantics: it reads secrets only from the variables `secrets` names, and
+   * the image from DEPLOY_IMAGE_ENV when the deploy needs one. It must pass shellcheck.
+   */
+  run: string;
+}
+
+/** How one deployable variant (production, or one environment) is deployed from CI. */
+export interface DeployPlan {
+  /** Where it goes, for notes: `Heroku app notes-staging`. */
+  destination: string;
+  steps: DeployStep[];
+  secrets: DeploySecret[];
+}
+
+/**
+ * How a platform is deployed from a CI pipeline, offered by each platform target: the pipeline targets read it by
+ * kind, never by a platform's name.
+ */
+export interface DeployProduct {
+  /** The offering target's name, as the pipelines' `deploy:` option lists it. */
+  platform: string;
+  /** Generated files the deploy reads, relative to the spec folder. */
+  files: string[];
+  /** The deploy runs the image the pipeline built and pushed (DEPLOY_IMAGE_ENV); the platform builds nothing. */
+  needsImage: boolean;
+  /** The steps use a Docker daemon (docker login, tag, push). */
+  needsDocker: boolean;
+  /** The steps push the repository with git, so the checkout must hold the full history, not a shallow clone. */
+  needsHistory: boolean;
+  /** The plan of production (`null`) or of one environment of the spec. */
+  plan(environment: string | null): DeployPlan;
+  /** What the user must still do on the platform so these steps work (create the app, switch its stack, ...). */
+  notes: string[];
+}
+
 export interface ProductKinds {
   settings: SettingsProduct;
   image: ImageProduct;
   platformRuntime: PlatformRuntime;
+  deploy: DeployProduct;
 }

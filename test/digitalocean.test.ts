@@ -86,7 +86,7 @@ test('envs: plain values, secrets and generated secrets without value, scopes, d
   // The spec's variables live at app level, for every component; the web service adds only its own.
   const app = specOf(r);
   const web = app;
-  assert.equal((app.services[0].envs as Json[]).map((e) => e.key), ['APP_DOMAIN', 'PORT']);
+  assert.equal((app.services[0].envs as Json[]).map((e) => e.key), ['DEPLOYSPEC_APP_DOMAIN', 'PORT']);
   assert.not.ok('envs' in app.jobs[0], 'the release job inherits the app-level variables');
   assert.equal(env(web, 'PLAIN'), { key: 'PLAIN', scope: 'RUN_TIME', value: 'hello' });
   assert.equal(env(web, 'BUILD_ONLY'), { key: 'BUILD_ONLY', scope: 'BUILD_TIME', value: 'x' });

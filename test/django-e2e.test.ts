@@ -7,7 +7,7 @@
  * The Python side runs inside the Debian root filesystems of scripts/deps/20-django-matrix.sh (test/helpers/
  * django-matrix.ts): the Procfile's commands from /app as on Heroku (DYNO set, DATABASE_URL without sslmode, so
  * TLS comes only from the settings' ssl_require), App Platform's from /workspace (the PRE_DEPLOY job without
- * APP_DOMAIN, the service with it; DATABASE_URL with sslmode=require as App Platform binds it). PGSSLMODE=disable
+ * its DEPLOYSPEC_APP_DOMAIN, the service with it; DATABASE_URL with sslmode=require as App Platform binds it). PGSSLMODE=disable
  * in every environment makes sure nothing but the settings or the URL asks for TLS.
  * Everything listens on 127.0.0.1 only; every process is stopped by process group, also on failure.
  */
@@ -209,6 +209,13 @@ with c.cursor() as cur:
 print("connection:", c.Database.__name__, c.settings_dict["OPTIONS"].get("sslmode"), ssl, version)
 '`;
 
+/** What the project's own production settings set, as the generated settings module leaves it. */
+const KEPT = `python manage.py shell -c '
+from django.conf import settings as s
+d = s.DATABASES["default"]
+print("kept:", d.get("ATOMIC_REQUESTS"), d["OPTIONS"].get("connect_timeout"), s.TIME_ZONE, s.ADMINS[0][1], ",".join(s.LOGGING["loggers"]), s.DEBUG)
+'`;
+
 function e2eRun(env: DjangoEnvironment, driver: Driver): void {
   const name = `Django ${env.version} (Python ${env.python}, ${env.rootName}) + ${driver === 'psycopg' ? 'psycopg 3' : 'psycopg2'}: check --deploy, Procfile and App Platform commands on PostgreSQL (TLS) + gunicorn + WhiteNoise`;
   e2e(name, async () => {
@@ -239,7 +246,12 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
       GUNICORN_CMD_ARGS: `--bind 127.0.0.1:${port} --workers 2`,
     });
     const heroku: Platform = { label: `Procfile (Django ${env.version}, ${driver})`, env, source, at: '/app', port, db, appName: `e2e-heroku-${id}` };
-    const herokuEnv = (dyno: string): NodeJS.ProcessEnv => ({ ...runtime(heroku.appName), DYNO: dyno, DATABASE_URL: pg!.url(db) });
+    // Heroku sets the plain config vars of the generated app.json (DJANGO_SETTINGS_MODULE among them); secrets and
+    // add-on URLs come from the platform.
+    const appJson = JSON.parse(readFileSync(join(source, 'app.json'), 'utf8')) as { env: Record<string, { value?: string }> };
+    const herokuVars: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(appJson.env).flatMap(([k, v]) => (v.value === undefined ? [] : [[k, v.value]])));
+    assert.ok(herokuVars.DJANGO_SETTINGS_MODULE?.endsWith('.deploy_settings'), 'app.json points DJANGO_SETTINGS_MODULE at the generated module');
+    const herokuEnv = (dyno: string): NodeJS.ProcessEnv => ({ ...runtime(heroku.appName), ...herokuVars, DYNO: dyno, DATABASE_URL: pg!.url(db) });
 
     const versions = (await mustRun(heroku, PROBE, base)).trim().split('\n');
     const seen = JSON.parse(versions[0]!) as { django: string; djangoFile: string; python: string; gunicorn: string; whitenoise: string; driver: [string, string, string, string] };
@@ -252,22 +264,28 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
       assert.ok(atLeast(v, min), `${pkg} ${v} is older than ${min}`);
     }
 
-    const check = await mustRun(heroku, 'python manage.py check --deploy --fail-level WARNING', { ...base, SECRET_KEY: secret, DATABASE_URL: pg!.url(db) });
+    const check = await mustRun(heroku, 'python manage.py check --deploy --fail-level WARNING', { ...base, ...herokuVars, SECRET_KEY: secret, DATABASE_URL: pg!.url(db) });
     assert.match(check, /System check identified no issues/);
+    // Development is untouched: manage.py's own settings, with no production variable at all.
+    const dev = await mustRun(heroku, 'python manage.py check', base);
+    assert.match(dev, /System check identified no issues/);
+    // The project's own production settings survive the layering (notesite/production.py).
+    const kept = await mustRun(heroku, KEPT, herokuEnv('run.1'));
+    assert.match(kept, /^kept: True 5 Europe\/Berlin ops@notes\.example\.com notes False$/m, kept);
 
-    const noKey = await run(inRoot!(env, source, '/app', 'python manage.py check'), { cwd: work, env: { ...base, SECRET_KEY: '', DATABASE_URL: pg!.url(db) } });
+    const noKey = await run(inRoot!(env, source, '/app', 'python manage.py check'), { cwd: work, env: { ...base, ...herokuVars, SECRET_KEY: '', DATABASE_URL: pg!.url(db) } });
     assert.is.not(noKey.code, 0);
     assert.match(noKey.stderr, /deploy_settings: SECRET_KEY is not set/);
 
     // The build: no secrets and no database, only the documented build-time switch.
-    await mustRun(heroku, 'python manage.py collectstatic --noinput', { ...base, DJANGO_COLLECTSTATIC: '1' });
+    await mustRun(heroku, 'python manage.py collectstatic --noinput', { ...base, ...herokuVars, DJANGO_COLLECTSTATIC: '1' });
     assert.ok(existsSync(join(source, 'staticfiles/staticfiles.json')), 'collectstatic wrote the manifest into the default STATIC_ROOT');
 
     const lines = procfile(readFileSync(join(source, 'Procfile'), 'utf8'));
     assert.ok(lines.release && lines.web, 'the generated Procfile has release and web lines');
     // Off the platform the settings do not ask for TLS, and this server refuses anything else: the release
     // command below succeeds only because the settings require TLS on Heroku (DYNO set).
-    const offPlatform = await run(inRoot!(env, source, '/app', lines.release!), { cwd: work, env: { ...runtime(heroku.appName), DATABASE_URL: pg!.url(db) } });
+    const offPlatform = await run(inRoot!(env, source, '/app', lines.release!), { cwd: work, env: { ...runtime(heroku.appName), ...herokuVars, DATABASE_URL: pg!.url(db) } });
     assert.is.not(offPlatform.code, 0, 'without DYNO, the release command must not reach the TLS-only server');
     assert.match(offPlatform.stderr, /no encryption/, `refused by pg_hba for lack of TLS:\n${offPlatform.stderr.slice(-800)}`);
 
@@ -277,16 +295,21 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
     assert.match(conn, new RegExp(`connection: ${driver} require True TLSv1\\.[23]`), `heroku run: settings ask for sslmode=require and get TLS:\n${conn}`);
     await serveAndCheck(heroku, lines.web!, herokuEnv('web.1'));
 
-    const app = parse(readFileSync(join(source, '.do/app.yaml'), 'utf8')) as { services: { run_command: string }[]; jobs?: { kind: string; run_command: string }[] };
+    type DoEnv = { key: string; value?: string };
+    const app = parse(readFileSync(join(source, '.do/app.yaml'), 'utf8')) as { envs?: DoEnv[]; services: { run_command: string; envs?: DoEnv[] }[]; jobs?: { kind: string; run_command: string }[] };
     const pre = (app.jobs ?? []).filter((j) => j.kind === 'PRE_DEPLOY');
     assert.ok(pre.length, 'app.yaml has a PRE_DEPLOY job');
     pg!.sql(db, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public');
     const appPlatform: Platform = { ...heroku, label: `App Platform (Django ${env.version}, ${driver})`, at: '/workspace', appName: `e2e-do-${id}` };
-    // App Platform binds ${db.DATABASE_URL} with sslmode=require; only the service gets APP_DOMAIN (app.yaml).
-    const doEnv = { ...runtime(appPlatform.appName), DATABASE_URL: `${pg!.url(db)}?sslmode=require` };
+    // App Platform sets the spec's variables, binding ${db.DATABASE_URL} (with sslmode=require) and ${APP_DOMAIN};
+    // PORT is the service's own and the test's servers bind 127.0.0.1 (GUNICORN_CMD_ARGS), so it is left out.
+    const binds: Record<string, string> = { '${db.DATABASE_URL}': `${pg!.url(db)}?sslmode=require`, '${APP_DOMAIN}': `notes-${randomBytes(3).toString('hex')}.ondigitalocean.app` };
+    const doVars = (list: DoEnv[] = []): NodeJS.ProcessEnv => Object.fromEntries(list.flatMap((e) => (e.value === undefined || e.key === 'PORT' ? [] : [[e.key, binds[e.value] ?? e.value]])));
+    const doEnv = { ...runtime(appPlatform.appName), ...doVars(app.envs) };
+    assert.ok(doEnv.DATABASE_URL?.includes('sslmode=require') && doEnv.DJANGO_SETTINGS_MODULE?.endsWith('.deploy_settings'), 'app.yaml binds the database and the generated settings module');
     for (const job of pre) await mustRun(appPlatform, job.run_command, doEnv);
     assert.is(pg!.sql(db, "SELECT count(*) FROM django_migrations WHERE app = 'notes'"), '1', 'PRE_DEPLOY job applied the migration');
-    await serveAndCheck(appPlatform, app.services[0]!.run_command, { ...doEnv, APP_DOMAIN: `notes-${randomBytes(3).toString('hex')}.ondigitalocean.app` });
+    await serveAndCheck(appPlatform, app.services[0]!.run_command, { ...doEnv, ...doVars(app.services[0]!.envs) });
 
     const took = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`  django-e2e: Django ${seen.django} on Python ${seen.python} with ${seen.driver[0]} ${seen.driver[1]} (${seen.driver[2]}), gunicorn ${seen.gunicorn}, WhiteNoise ${seen.whitenoise}, dj-database-url ${versions[1]}: ${took} s`);

@@ -267,7 +267,7 @@ test('cli: init on examples/07-django-project, with its generated files and with
     assert.ok('database' in data, 'psycopg2 / dj-database-url in requirements-deploy.txt (via -r) means a database');
     if (withPlatformFiles) {
       assert.equal(data.hosts, ['notes.example.com', '*.notes.example.org']);
-      assert.not.ok(data.env && ('SECRET_KEY' in data.env || 'PORT' in data.env || 'APP_DOMAIN' in data.env), 'platform and implied variables are not imported');
+      assert.not.ok(data.env && ('SECRET_KEY' in data.env || 'PORT' in data.env || 'DEPLOYSPEC_APP_DOMAIN' in data.env), 'platform and implied variables are not imported');
       const b = runCli(['build', '--target', 'heroku', '--force'], { cwd: dir });
       assert.is(b.status, 0, b.stderr);
       assert.is(readFileSync(join(dir, 'Procfile'), 'utf8'), readFileSync(join(ex, 'Procfile'), 'utf8'));

@@ -1,7 +1,9 @@
 /** Normalizer: schema-valid, rule-checked spec data → the fully defaulted DeployModel. Pure. */
 import type { DeploySpec, EnvObject } from '../spec/types.gen.js';
+import { SETTINGS_MODULE_ENV } from '../contract.js';
 import { DEFAULTS as D } from '../spec/schema.gen.js';
 import type { DeployModel, EnvVarModel, ProcessModel, Size, SpecPath } from './model.js';
+import { nameMap } from '../names.js';
 
 export interface ProjectFacts {
   /** Whether a file exists, relative to the folder of deploy.yaml. */
@@ -63,7 +65,7 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
 
   const wsgi = `${wsgiModule}:${wsgiCallable ?? 'application'}`;
   const processes: ProcessModel[] = [];
-  const procSpecs = { ...(spec.processes ?? {}) };
+  const procSpecs = nameMap(spec.processes);
   if (!procSpecs.web) procSpecs.web = {};
   for (const name of Object.keys(procSpecs).sort((a, b) => (a === 'web' ? -1 : b === 'web' ? 1 : a < b ? -1 : a > b ? 1 : 0))) {
     const p = procSpecs[name]!;
@@ -210,7 +212,7 @@ function buildEnv(spec: DeploySpec, implied: Implied): EnvVarModel[] {
   };
   // Implied by the spec's features; a user declaration of the same name (where rules allow one) replaces them.
   add({ name: implied.secretKeyEnv, kind: 'generated', value: null, ref: null, description: 'Django secret key: signs sessions and tokens.', origin: 'django', path: ['django'] });
-  add({ name: 'DJANGO_SETTINGS_MODULE', kind: 'plain', value: implied.settingsModule, ref: null, description: 'Settings module used in production.', scope: 'both', origin: 'django', path: ['django'] });
+  add({ name: SETTINGS_MODULE_ENV, kind: 'plain', value: implied.settingsModule, ref: null, description: 'Settings module used in production.', scope: 'both', origin: 'django', path: ['django'] });
   if (implied.database) add({ name: implied.database.env, kind: 'reference', value: null, ref: 'database.url', description: 'PostgreSQL connection URL, set by the database.', origin: 'database', path: implied.database.path });
   if (implied.cache) add({ name: implied.cache.env, kind: 'reference', value: null, ref: 'cache.url', description: 'Redis connection URL, set by the cache.', origin: 'cache', path: implied.cache.path });
   if (implied.media.storage === 's3' && implied.media.s3) {

@@ -53,8 +53,9 @@ export const digitalocean: Target<'digitalocean', DigitalOceanOptions> = {
   emit,
   offers: {
     // App Platform serves apps under <app>.ondigitalocean.app and tells the app its domain only through the
-    // APP_DOMAIN bindable variable, which the generated web service sets; its managed databases require TLS.
-    platformRuntime: () => ({ name: 'digitalocean', detect: 'APP_DOMAIN', hosts: ['.ondigitalocean.app'], hostEnv: 'APP_DOMAIN', databaseTls: true, redisSelfSigned: false }),
+    // APP_DOMAIN bindable variable, which the generated web service passes on as DEPLOYSPEC_APP_DOMAIN (a name no
+    // app uses for itself, so a project's own APP_DOMAIN is left alone); its managed databases require TLS.
+    platformRuntime: () => ({ name: 'digitalocean', detect: 'DEPLOYSPEC_APP_DOMAIN', hosts: ['.ondigitalocean.app'], hostEnv: 'DEPLOYSPEC_APP_DOMAIN', databaseTls: true, redisSelfSigned: false }),
   },
   outputPathOption: ['targets', 'digitalocean', 'path'],
   importers,
@@ -147,8 +148,8 @@ function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
       c.instance_size_slug = sized(p.name, p.size, p.instances, p.path);
       if (p.healthCheck) c.health_check = { http_path: p.healthCheck };
       // Bindable app-wide variable ("How to Use Bindable Variables"): App Platform sets nothing by default that tells
-      // the app its own domain; the Django settings use APP_DOMAIN for ALLOWED_HOSTS and platform detection.
-      const appDomain: EnvEntry = { key: 'APP_DOMAIN', scope: 'RUN_TIME', value: '${APP_DOMAIN}' };
+      // the app its own domain; the Django settings read it as DEPLOYSPEC_APP_DOMAIN for ALLOWED_HOSTS and detection.
+      const appDomain: EnvEntry = { key: 'DEPLOYSPEC_APP_DOMAIN', scope: 'RUN_TIME', value: '${APP_DOMAIN}' };
       c.envs = extraEnvs(envs, [{ key: 'PORT', scope: 'RUN_TIME', value: String(HTTP_PORT) }, appDomain, ...buildEnv]);
       services.push(c);
     } else {

@@ -11,7 +11,7 @@ import type { Importer } from '../../src/target.js';
 import { ENUMS, PATTERNS } from './options.gen.js';
 
 /** Set by App Platform or by the app spec deployspec generates. */
-const PLATFORM_VARS = new Set(['APP_DOMAIN', 'DISABLE_COLLECTSTATIC']);
+const PLATFORM_VARS = new Set(['DEPLOYSPEC_APP_DOMAIN', 'DISABLE_COLLECTSTATIC']);
 
 const DO_SCOPE: Record<string, string> = { BUILD_TIME: 'build', RUN_AND_BUILD_TIME: 'both' };
 

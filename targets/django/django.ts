@@ -50,20 +50,19 @@ export function emitDjango(model: DeployModel, opts: DjangoTargetOptions, ctx: E
     return { files: [], findings };
   }
   const dotted = moduleName(model.django.root, file);
-  const usage = dotted ? `from ${dotted} import configure; configure(globals())` : 'from <this module> import configure; configure(globals())';
   if (dotted) {
     findings.push({
       severity: 'info',
-      code: 'django/settings-import',
-      message: `add one line at the end of ${model.django.settingsModule}: ${usage}`,
-      hint: `${file} reads SECRET_KEY, DATABASE_URL and the hosts from the environment; it does nothing until your settings call configure(). Its packages are in ${joinPath(model.django.root, 'requirements-deploy.txt')}: add \`-r requirements-deploy.txt\` to your requirements.`,
+      code: 'django/settings-module',
+      message: `DJANGO_SETTINGS_MODULE is ${dotted} in every generated file: it imports ${model.django.settingsModule} unchanged and layers on what deploy.yaml declares`,
+      hint: `Nothing to edit in your settings. The packages it imports are in ${requirementsFile(model)}: add \`-r requirements-deploy.txt\` to the requirements file your platform installs if it does not install that file itself.`,
       path: ['django', 'project'],
     });
   } else {
     findings.push({
       severity: 'warning',
       code: 'django/module-not-importable',
-      message: `${file} is not an importable Python module from the Django folder ${model.django.root}`,
+      message: `${file} is not an importable Python module from the Django folder ${model.django.root}, so DJANGO_SETTINGS_MODULE stays ${model.django.settingsModule}`,
       hint: 'Put it inside your project package (the default is <django.root>/<project>/deploy_settings.py), with folder names that are Python identifiers.',
       path: pathAt,
     });
@@ -83,9 +82,9 @@ export function emitDjango(model: DeployModel, opts: DjangoTargetOptions, ctx: E
   const platforms = ctx.products('platformRuntime').map((p) => ({ name: p.name, detect: p.detect, hosts: p.hosts, host_env: p.hostEnv, database_tls: p.databaseTls, redis_self_signed: p.redisSelfSigned }));
   const view = {
     header: HEADER,
+    projectSettings: model.django.settingsModule,
     env: Object.fromEntries(Object.entries({ ...RUNTIME_ENV, secretKey: model.django.secretKeyEnv }).map(([k, v]) => [k, pyLiteral(v)])),
     platforms: pyLiteral(platforms),
-    usage,
     root: pyLiteral(relativePath(dirname(file), model.django.root)),
     hosts: pyLiteral(model.hosts.map((h) => (h.wildcard ? '.' + h.name : h.name))),
     healthPath: pyLiteral(web?.healthCheck ?? null),
@@ -144,7 +143,7 @@ export const django: Target<'django', DjangoTargetOptions> = {
   options: djangoOptions,
   emit: emitDjango,
   offers: {
-    settings: (model, opts) => ({ file: opts.path, requirementsFile: requirementsFile(model), packages: requirements(model) }),
+    settings: (model, opts) => ({ file: opts.path, module: opts.path.endsWith('.py') ? moduleName(model.django.root, opts.path) : null, requirementsFile: requirementsFile(model), packages: requirements(model) }),
   },
   outputPathOption: ['targets', 'django', 'path'],
   outputs: ['**/deploy_settings.py', '**/requirements-deploy.txt'],

@@ -1,9 +1,9 @@
-"""Settings of the example project. The last line hands production configuration to deploy_settings."""
+"""Development settings of the example project (manage.py and tests use them; production is notesite.production)."""
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# Development defaults; configure() below replaces them from the environment.
+# Development defaults.
 SECRET_KEY = "django-insecure-development-only"
 DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
@@ -56,5 +56,3 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-from notesite.deploy_settings import configure; configure(globals())  # noqa: E402,E702
