@@ -11,6 +11,7 @@ import type { Finding } from './spec/finding.js';
 import { loadSpec } from './spec/load.js';
 import type { LoadedSpec } from './spec/load.js';
 import { createLocator } from './spec/locate.js';
+import { declaredSecretNames, redactDiagnostics, SECRET_NAME } from './spec/secrets.js';
 import type { Locator } from './spec/locate.js';
 import { applyEnvironment, environmentNames } from './spec/merge.js';
 import { checkRules } from './spec/rules.js';
@@ -61,7 +62,8 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
     loaded,
     environments,
     model,
-    diagnostics: sortDiagnostics(dedupe(diagnostics)),
+    // One place removes the spec's secrets from every message and hint, whichever stage wrote them.
+    diagnostics: redactDiagnostics(sortDiagnostics(dedupe(diagnostics)), loaded.text),
   });
   if (hasErrors(loaded.diagnostics)) return result(loaded.diagnostics);
   const data = loaded.data as Record<string, unknown>;
@@ -112,10 +114,13 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
  */
 function retypedValues(spec: DeploySpec, loc: Locator): Finding[] {
   const out: Finding[] = [];
+  const secrets = declaredSecretNames(spec);
   for (const [name, raw] of Object.entries(spec.env ?? {})) {
     const isObj = typeof raw === 'object' && raw !== null;
     const value = isObj ? raw.value : raw;
     if (typeof value !== 'number' && typeof value !== 'boolean') continue;
+    // A secret's value is an error of its own (rule/secret-literal); repeating its spelling would print it.
+    if ((SECRET_NAME.test(name) || secrets.has(name)) && !(isObj && raw.secret === false)) continue;
     const path = isObj ? ['env', name, 'value'] : ['env', name];
     const written = loc.sourceText(path);
     if (written !== undefined && written !== String(value)) {

@@ -1,6 +1,7 @@
 /** Diagnostic output: a code frame for people (colored on a TTY), JSON for machines. */
 import type { Diagnostic } from './diagnostics.js';
 import { CONTROL_RE, escapeLine } from './io/terminal.js';
+import { maskSecrets } from './spec/secrets.js';
 
 export interface Colors {
   red(s: string): string;
@@ -35,7 +36,8 @@ export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<str
     const color = d.severity === 'error' ? c.red : d.severity === 'warning' ? c.yellow : c.cyan;
     out.push(`${c.bold(`${d.file}:${d.line}:${d.col}`)}: ${color(d.severity)}: ${d.message} ${c.dim(`[${d.code}]`)}`);
     // Frames print the source with every secret value masked, whichever diagnostic points at the line.
-    const text = sources.get(raw.file);
+    const given = sources.get(raw.file);
+    const text = given === undefined ? undefined : maskSecrets(given);
     if (text !== undefined) {
       const line = text.split('\n')[d.line - 1];
       if (line !== undefined) {

@@ -1,5 +1,7 @@
 /** Environment overlays: `environments.<name>` merged over the base spec. Mappings merge key by key; lists and scalars replace. */
 
+import { nullPrototype, ownValue } from '../names.js';
+
 type Data = Record<string, unknown>;
 
 function isPlainObject(v: unknown): v is Data {
@@ -7,20 +9,22 @@ function isPlainObject(v: unknown): v is Data {
 }
 
 export function mergeOverlay(base: unknown, overlay: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(overlay)) return structuredClone(overlay);
-  const out: Data = {};
+  if (!isPlainObject(base) || !isPlainObject(overlay)) return nullPrototype(overlay);
+  // Null-prototype maps: names such as `constructor` or `__proto__` are ordinary keys here.
+  const out = Object.create(null) as Data;
   for (const [k, v] of Object.entries(base)) out[k] = v;
   for (const [k, v] of Object.entries(overlay)) {
-    out[k] = k in base ? mergeOverlay(base[k], v) : structuredClone(v);
+    out[k] = Object.hasOwn(base, k) ? mergeOverlay(base[k], v) : nullPrototype(v);
   }
   return out;
 }
 
 /** The spec as seen with environment `env` applied (or the base spec), without the `environments` block. */
 export function applyEnvironment(data: Data, env: string | null): Data {
-  const { environments, ...base } = data;
+  const base = Object.create(null) as Data;
+  for (const k of Object.keys(data)) if (k !== 'environments') base[k] = data[k];
   if (env === null) return base;
-  const overlay = (environments as Data | undefined)?.[env];
+  const overlay = ownValue(data.environments as Data | undefined, env);
   return mergeOverlay(base, overlay ?? {}) as Data;
 }
 

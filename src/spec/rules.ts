@@ -5,21 +5,19 @@
 import { closest, show } from '../diagnostics.js';
 import { checkCron } from './cron.js';
 import type { Finding } from './finding.js';
+import { hasCredentials, SECRET_NAME, URL_WITH_PASSWORD } from './secrets.js';
 import type { DeploySpec, EnvObject } from './types.gen.js';
 
 type Rule = (spec: DeploySpec, out: Finding[]) => void;
 
 /** Findings about a secret written in the file: its value must not be echoed by code frames either. */
-const REDACTED = new Set(['secret-literal', 'secret-with-value', 'redefined-resource-var']);
+const REDACTED = new Set(['secret-literal', 'secret-with-value', 'redefined-resource-var', 'credentials-in-url']);
 const err = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
   out.push({ severity: 'error', code: `rule/${code}`, message, hint, path, at, ...(REDACTED.has(code) ? { redact: true as const } : {}) });
 const warn = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
   out.push({ severity: 'warning', code: `rule/${code}`, message, hint, path, at });
 
-/** Names that look like they hold a secret. */
-export const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?)$|PASSWORD|SECRET/;
-/** A URL carrying a password: scheme://user:password@host */
-export const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+export { SECRET_NAME, URL_WITH_PASSWORD } from './secrets.js';
 
 const RESERVED_PROCESS = new Set(['release']);
 
@@ -190,8 +188,61 @@ const releaseUseful: Rule = (spec, out) => {
   }
 };
 
+/**
+ * Every string of the spec outside `env:` (where the rules above decide, and `secret: false` may allow a public
+ * value): a URL carrying credentials (`https://user:password@host`, `https://token@host`, `user:pw@registry/image`)
+ * would be written into a generated file. Keys and values anywhere, target options and overrides included.
+ */
+const noCredentialsInStrings: Rule = (spec, out) => {
+  walkStrings(spec, [], (value, path) => {
+    if (path[0] === 'env') return;
+    if (hasCredentials(value)) {
+      err(out, path, 'credentials-in-url', `${formatWhere(path)} is a URL with credentials (a password or token) written in deploy.yaml`, 'Remove the user and password from the URL; give the platform the credential as a secret (`env: {NAME: {secret: true}}`) instead.');
+    }
+  });
+};
+
+/**
+ * Characters no output format carries unchanged: NEL (U+0085) is a line break to YAML 1.1 readers, Python and
+ * many editors, and is read back as a space or splits a line; a lone surrogate cannot be written as UTF-8 at all
+ * (it becomes U+FFFD). LINE and PARAGRAPH SEPARATOR are carried (escaped where a format needs it).
+ */
+export const UNSAFE_CHARACTER = /\u0085|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const noUnsafeCharacters: Rule = (spec, out) => {
+  walkStrings(spec, [], (value, path, isKey) => {
+    const m = UNSAFE_CHARACTER.exec(value);
+    if (!m) return;
+    const cp = m[0].charCodeAt(0);
+    const what = cp >= 0xd800 && cp <= 0xdfff ? `a lone surrogate (U+${cp.toString(16).toUpperCase()})` : 'U+0085 (NEXT LINE)';
+    err(out, path, 'unsafe-character', `${formatWhere(path)} contains ${what}${isKey ? ' in its name' : ''}, which generated files cannot carry unchanged`, 'Remove the character (a NEXT LINE is usually a stray line break from a copied text; write a space).', isKey ? 'key' : 'value');
+  });
+};
+
+function formatWhere(path: Finding['path']): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out || 'the top level';
+}
+
+/** Calls `fn` for every string value and every mapping key under `node`, with its path. */
+function walkStrings(node: unknown, path: (string | number)[], fn: (value: string, path: (string | number)[], isKey: boolean) => void, depth = 0): void {
+  if (depth > 64) return;
+  if (typeof node === 'string') fn(node, path, false);
+  else if (Array.isArray(node)) node.forEach((v, i) => walkStrings(v, [...path, i], fn, depth + 1));
+  else if (typeof node === 'object' && node !== null) {
+    for (const [k, v] of Object.entries(node)) {
+      fn(k, [...path, k], true);
+      walkStrings(v, [...path, k], fn, depth + 1);
+    }
+  }
+}
+
 export const RULES: readonly Rule[] = [
+  noCredentialsInStrings,
+  noUnsafeCharacters,
   noReservedProcessNames,
+
   workersHaveCommands,
   jobsAreComplete,
   componentNamesUnique,

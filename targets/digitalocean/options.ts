@@ -3,6 +3,7 @@ import type { SpecPath } from '../../src/model/model.js';
 import { joinPath } from '../../src/model/normalize.js';
 import { DEFAULTS } from './options.gen.js';
 import type { DigitaloceanOptionsSpec } from './options.gen.js';
+import { nameMap } from '../../src/names.js';
 
 export interface DigitalOceanOptions {
   path: string;
@@ -19,7 +20,7 @@ export function digitalOceanOptions(raw: unknown): DigitalOceanOptions {
   return {
     path: joinPath(d.path ?? DEFAULTS.path),
     region: d.region ?? null,
-    sizes: { ...(d.sizes ?? {}) },
+    sizes: nameMap(d.sizes),
     github: d.github ? { repo: d.github.repo, branch: d.github.branch ?? DEFAULTS['github.branch'], deployOnPush: d.github.deploy_on_push ?? DEFAULTS['github.deploy_on_push'] } : null,
     databaseCluster: d.database_cluster ?? null,
     overrides: (d.overrides ?? {}) as Record<string, unknown>,

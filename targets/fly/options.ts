@@ -2,6 +2,7 @@
 import type { DeployModel, SpecPath } from '../../src/model/model.js';
 import { DEFAULTS } from './options.gen.js';
 import type { FlyOptionsSpec } from './options.gen.js';
+import { nameMap } from '../../src/names.js';
 
 export interface FlyOptions {
   /** The app name of the base file (environments add `-<name>`). */
@@ -18,7 +19,7 @@ export function flyOptions(raw: unknown, model: DeployModel): FlyOptions {
   return {
     app: f.app ?? model.name,
     region: f.region ?? DEFAULTS.region,
-    sizes: { ...(f.sizes ?? {}) },
+    sizes: nameMap(f.sizes),
     autoStop: f.auto_stop ?? DEFAULTS.auto_stop,
     minMachinesRunning: f.min_machines_running ?? DEFAULTS.min_machines_running,
     specPath: ['targets', 'fly'],

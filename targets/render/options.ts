@@ -3,6 +3,7 @@ import type { DeployModel, SpecPath } from '../../src/model/model.js';
 import { joinPath } from '../../src/model/normalize.js';
 import { DEFAULTS } from './options.gen.js';
 import type { RenderOptionsSpec } from './options.gen.js';
+import { nameMap } from '../../src/names.js';
 
 export interface RenderOptions {
   path: string;
@@ -26,7 +27,7 @@ export function renderOptions(raw: unknown, model: DeployModel): RenderOptions {
     region: r.region ?? DEFAULTS.region,
     branch: r.branch ?? null,
     autoDeploy: r.auto_deploy ?? null,
-    sizes: { ...(r.sizes ?? {}) },
+    sizes: nameMap(r.sizes),
     postgresPlan: r.postgres_plan ?? null,
     keyvaluePlan: r.keyvalue_plan ?? null,
     // Documented in the schema: the spec's name.

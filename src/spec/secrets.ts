@@ -1,0 +1,390 @@
+/**
+ * Where secrets are, and keeping them out of everything deployspec prints or writes. One place decides:
+ * - which names are secrets (secret-looking names, names the spec declares secret, generated or set by a resource,
+ *   and the variables the spec's features imply);
+ * - which strings carry credentials (URLs with a password, or with a token as the user of an http(s) URL);
+ * - where their values sit in the source text (`secretSpans`), so code frames print them masked (`maskSecrets`);
+ * - which texts must never be repeated in a diagnostic's message or hint (`redactDiagnostics`);
+ * - whether a generated file gives a secret a value (`secretsWithValues`), in JSON, YAML, TOML or a Dockerfile.
+ */
+import { parse as parseToml } from 'smol-toml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+import type { Diagnostic } from '../diagnostics.js';
+
+/** Names that look like they hold a secret. */
+export const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?)$|PASSWORD|SECRET/;
+/** A URL carrying a password: scheme://user:password@host */
+export const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+
+/** Variables the spec's features imply that hold a secret or a credential-bearing URL. */
+const IMPLIED_SECRET_NAMES = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLOUDINARY_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'SENTRY_DSN'];
+
+// userinfo with a password in any scheme; any userinfo in an http(s) URL (a token as the user name);
+// `user:password@host/...` without a scheme (image references, git remotes).
+const CREDENTIAL_PATTERNS = [
+  /\b[a-z][a-z0-9+.-]*:\/\/([^/\s:@?#"'<>]*:[^/\s@?#"'<>]+)@/gi,
+  /\b(?:[a-z0-9+.-]*\+)?https?:\/\/([^/\s:@?#"'<>]+)@/gi,
+  /(?:^|[\s"'=(])([^/\s:@"'=()]+:[^/\s@"']+)@[^/\s@"']+\//g,
+];
+
+/** The credentials in a string: the userinfo part of each URL that carries one. */
+export function credentialsIn(s: string): { start: number; end: number; text: string }[] {
+  const out: { start: number; end: number; text: string }[] = [];
+  if (s.indexOf('@') < 0) return out;
+  for (const re of CREDENTIAL_PATTERNS) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(s))) {
+      const text = m[1]!;
+      const start = m.index + m[0].lastIndexOf(text + '@');
+      out.push({ start, end: start + text.length, text });
+      if (m[0].length === 0) re.lastIndex++;
+    }
+  }
+  return out;
+}
+
+export function hasCredentials(s: string): boolean {
+  return credentialsIn(s).length > 0;
+}
+
+/** Env names the spec declares secret, generated or taken from a resource, in the base spec and every environment. */
+export function declaredSecretNames(data: unknown): Set<string> {
+  const names = new Set(IMPLIED_SECRET_NAMES);
+  const scan = (root: unknown) => {
+    if (!isObject(root)) return;
+    for (const [block, key] of [['database', 'env'], ['cache', 'env']] as const) {
+      const v = isObject(root[block]) ? root[block][key] : undefined;
+      if (typeof v === 'string') names.add(v);
+    }
+    const sentry = isObject(root.monitoring) && isObject(root.monitoring.sentry) ? root.monitoring.sentry.dsn_env : undefined;
+    if (typeof sentry === 'string') names.add(sentry);
+    if (isObject(root.env)) {
+      for (const [name, v] of Object.entries(root.env)) {
+        if (isObject(v) && v.secret !== false && (v.secret === true || v.generate !== undefined || v.from !== undefined)) names.add(name);
+      }
+    }
+  };
+  scan(data);
+  if (isObject(data) && isObject(data.environments)) for (const e of Object.values(data.environments)) scan(e);
+  return names;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+const ENTRY_NAME_KEYS = ['key', 'name'];
+
+/**
+ * Source spans of every secret-looking value in a parsed document: values of secret names (as mapping keys, as
+ * `key:`/`name:` beside a `value:`, as `NAME=value` list items), `value:` next to `secret: true` or `type: SECRET`,
+ * and the credentials of every URL, anywhere in the document.
+ */
+function documentSpans(doc: Document.Parsed, names: Set<string>): Span[] {
+  const spans: Span[] = [];
+  const isSecret = (n: string) => SECRET_NAME.test(n) || names.has(n);
+  const whole = (n: unknown) => {
+    const r = (n as Node | null)?.range;
+    if (r && r[1] > r[0]) spans.push({ start: r[0], end: r[1] });
+  };
+  /** Every scalar under a node (a secret's whole value), except booleans and nulls. */
+  const allScalars = (n: unknown) => {
+    if (isScalar(n)) {
+      if (typeof n.value === 'string' || typeof n.value === 'number') whole(n);
+    } else if (isMap(n)) for (const p of n.items) allScalars(p.value);
+    else if (isSeq(n)) for (const i of n.items) allScalars(i);
+  };
+  const scalarOf = (map: unknown, key: string): unknown => {
+    if (!isMap(map)) return undefined;
+    const p = map.items.find((i) => isPair(i) && isScalar(i.key) && String(i.key.value) === key);
+    return p && isScalar(p.value) ? p.value.value : undefined;
+  };
+  const walk = (n: unknown, depth: number): void => {
+    if (depth > 64 || n === null || n === undefined) return;
+    if (isScalar(n)) {
+      if (typeof n.value === 'string' && hasCredentials(n.value)) whole(n);
+      return;
+    }
+    if (isSeq(n)) {
+      for (const item of n.items) {
+        if (isScalar(item) && typeof item.value === 'string') {
+          const eq = /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(item.value);
+          if (eq && isSecret(eq[1]!)) whole(item);
+        }
+        walk(item, depth + 1);
+      }
+      return;
+    }
+    if (!isMap(n)) return;
+    const publicEntry = scalarOf(n, 'secret') === false;
+    const markedSecret = scalarOf(n, 'secret') === true || String(scalarOf(n, 'type') ?? '').toUpperCase() === 'SECRET';
+    const named = ENTRY_NAME_KEYS.some((k) => {
+      const v = scalarOf(n, k);
+      return typeof v === 'string' && isSecret(v);
+    });
+    for (const pair of n.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const value = pair.value;
+      if (key === 'value' && !publicEntry && (markedSecret || named)) allScalars(value);
+      else if (isSecret(key) && isScalar(value)) {
+        if (typeof value.value === 'string' || typeof value.value === 'number') whole(value);
+      } else if (isSecret(key) && isMap(value) && scalarOf(value, 'secret') !== false) {
+        // `NAME: {value: ...}`: the value of a secret's entry, whatever the surrounding format.
+        const v = value.items.find((i) => isPair(i) && isScalar(i.key) && String(i.key.value) === 'value');
+        if (v && isPair(v)) allScalars(v.value);
+      }
+      walk(pair.key, depth + 1);
+      walk(value, depth + 1);
+    }
+  };
+  walk(doc.contents, 0);
+  return spans;
+}
+
+/** Line-based spans for text the YAML parser could not read: `NAME: value` of a secret name, to the end of the line. */
+function lineSpans(text: string, names: Set<string>): Span[] {
+  const spans: Span[] = [];
+  const re = /^([ \t]*(?:-[ \t]+)?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2[ \t]*[:=][ \t]*([^\r\n]*)$/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const name = m[3]!;
+    const rest = m[4]!;
+    if (!rest || !(SECRET_NAME.test(name) || names.has(name))) continue;
+    const start = m.index + m[0].length - rest.length;
+    spans.push({ start, end: start + rest.length });
+  }
+  return spans;
+}
+
+/** Spans of every URL credential in the text, wherever it is (comments and unparsable lines included). */
+function credentialSpans(text: string): Span[] {
+  return credentialsIn(text).map((c) => ({ start: c.start, end: c.end }));
+}
+
+interface SecretIndex {
+  spans: Span[];
+  /** Texts that must not be repeated: each secret's source text, its value, and each URL credential. */
+  values: string[];
+  masked: string;
+}
+
+const cache = new Map<string, SecretIndex>();
+
+/** Where the secrets of a deploy.yaml text are; computed once per text. */
+export function secretIndex(text: string): SecretIndex {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  let doc: Document.Parsed | null = null;
+  let data: unknown;
+  try {
+    const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false, version: '1.2', merge: false });
+    doc = Array.isArray(docs) ? (docs[0] ?? null) : null;
+    if (doc) data = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    // Unreadable YAML: the line scan below still finds `NAME: value` lines.
+  }
+  const names = declaredSecretNames(data);
+  const spans = [...(doc ? documentSpans(doc, names) : []), ...(!doc || doc.errors.length ? lineSpans(text, names) : []), ...credentialSpans(text)];
+  const values = new Set<string>();
+  for (const s of spans) {
+    const raw = text.slice(s.start, s.end).trim();
+    values.add(raw);
+    if (/^["']/.test(raw)) {
+      try {
+        const v: unknown = parseDocument(raw).toJS();
+        if (typeof v === 'string' || typeof v === 'number') values.add(String(v));
+      } catch {
+        // keep the raw text only
+      }
+    } else {
+      try {
+        const v: unknown = parseDocument(raw, { version: '1.2' }).toJS();
+        if (typeof v === 'number') values.add(String(v));
+      } catch {
+        // keep the raw text only
+      }
+    }
+    for (const c of credentialsIn(raw)) values.add(c.text);
+  }
+  const index: SecretIndex = { spans, values: [...values].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length), masked: maskSpans(text, spans) };
+  if (cache.size > 16) cache.clear();
+  cache.set(text, index);
+  return index;
+}
+
+function maskSpans(text: string, spans: Span[]): string {
+  if (!spans.length) return text;
+  const chars = text.split('');
+  for (const s of spans) for (let i = s.start; i < s.end && i < chars.length; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = '*';
+  return chars.join('');
+}
+
+/** The source text with every secret value replaced by `*`, same length and layout: what code frames print. */
+export function maskSecrets(text: string): string {
+  return secretIndex(text).masked;
+}
+
+/** A message or hint with every secret of the source replaced by `***` (also as quoted and shortened by `show`). */
+export function redactText(s: string, values: readonly string[]): string {
+  let out = s;
+  for (const v of values) {
+    if (out.includes(v)) out = out.split(v).join('***');
+    const quoted = JSON.stringify(v).slice(1, -1);
+    if (quoted !== v && out.includes(quoted)) out = out.split(quoted).join('***');
+    // `show()` cuts long values to 57 characters and an ellipsis.
+    const cut = JSON.stringify(v).slice(1, 57);
+    if (cut.length >= 8 && out.includes(`"${cut}..."`)) out = out.split(`"${cut}..."`).join('"***"');
+  }
+  return out;
+}
+
+/** Every diagnostic with the source's secrets removed from its message and hint. */
+export function redactDiagnostics(list: Diagnostic[], text: string): Diagnostic[] {
+  const { values } = secretIndex(text);
+  if (!values.length) return list;
+  return list.map((d) => {
+    const message = redactText(d.message, values);
+    const hint = d.hint === undefined ? undefined : redactText(d.hint, values);
+    if (message === d.message && hint === d.hint) return d;
+    return { ...d, message, ...(hint !== undefined ? { hint } : {}) };
+  });
+}
+
+// --- generated files -------------------------------------------------------------------------------------------
+
+/** A value that is only a reference to be resolved by the platform (`${db.DATABASE_URL}`) or an encrypted blob. */
+function isReference(v: string): boolean {
+  return /^\$\{[^}]*\}$/.test(v.trim()) || /^EV\[\d+:[^\]]+\]$/.test(v.trim());
+}
+
+function hasValue(v: unknown): boolean {
+  if (typeof v === 'number' || typeof v === 'bigint') return true;
+  return typeof v === 'string' && v.trim() !== '' && !isReference(v);
+}
+
+/** Secret names given a value anywhere in a data structure: `NAME: v`, `NAME: {value: v}`, `{key|name: NAME, value: v}`, `NAME=v`. */
+function valuesInData(root: unknown, isSecret: (name: string) => boolean, found: Set<string>): void {
+  const stack: unknown[] = [root];
+  let steps = 0;
+  while (stack.length && steps++ < 1_000_000) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      for (const item of n) {
+        if (typeof item === 'string') {
+          const eq = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
+          if (eq && isSecret(eq[1]!) && hasValue(eq[2])) found.add(eq[1]!);
+        } else stack.push(item);
+      }
+    } else if (typeof n === 'object' && n !== null && !(n instanceof Date)) {
+      const o = n as Record<string, unknown>;
+      for (const k of ENTRY_NAME_KEYS) {
+        const name = Object.hasOwn(o, k) ? o[k] : undefined;
+        if (typeof name === 'string' && isSecret(name) && Object.hasOwn(o, 'value') && hasValue(o.value)) found.add(name);
+      }
+      for (const [k, v] of Object.entries(o)) {
+        if (isSecret(k)) {
+          if (hasValue(v)) found.add(k);
+          else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, 'value') && hasValue((v as Record<string, unknown>).value)) found.add(k);
+        }
+        stack.push(v);
+      }
+    }
+  }
+}
+
+/** Dockerfile `ENV NAME=value`, `ENV NAME value` and `ARG NAME=value` lines. */
+function valuesInInstructions(text: string, isSecret: (name: string) => boolean, found: Set<string>): void {
+  for (const raw of text.replace(/\\\r?\n/g, ' ').split('\n')) {
+    const m = /^\s*(ENV|ARG)\s+(.*)$/i.exec(raw);
+    if (!m) continue;
+    const args = m[2]!.trim();
+    const pairs = [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)];
+    if (pairs.length) {
+      for (const p of pairs) if (isSecret(p[1]!) && hasValue(p[2]!.replace(/^["']|["']$/g, ''))) found.add(p[1]!);
+    } else {
+      const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(args);
+      if (legacy && isSecret(legacy[1]!) && hasValue(legacy[2]!)) found.add(legacy[1]!);
+    }
+  }
+}
+
+/**
+ * The secret names a generated file gives a value. `secret` names must never have one; a secret-looking name
+ * must not either, unless the model holds it as a plain variable (`plain`).
+ */
+export function secretsWithValues(path: string, contents: string, secret: ReadonlySet<string>, plain: ReadonlySet<string>, written?: ReadonlySet<string>): string[] {
+  const isSecret = (n: string) => secret.has(n) || (SECRET_NAME.test(n) && !plain.has(n));
+  const found = new Set<string>();
+  const result = () => [...found].filter((n) => secret.has(n) || !written || written.has(n)).sort();
+  const lower = path.toLowerCase();
+  try {
+    if (lower.endsWith('.json')) valuesInData(JSON.parse(contents), isSecret, found);
+    else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
+      for (const d of parseAllDocuments(contents, { version: '1.1', uniqueKeys: false }) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: 1000 }), isSecret, found);
+    } else if (lower.endsWith('.toml')) valuesInData(parseToml(contents), isSecret, found);
+    else valuesInInstructions(contents, isSecret, found);
+  } catch {
+    // Not parsable as its format: the target's own conformance checks report that; read it as lines.
+    valuesInInstructions(contents, isSecret, found);
+  }
+  return result();
+}
+
+/**
+ * Names that the user's own text for a target mentions (`targets.<target>`: options and overrides). A
+ * secret-looking name the target writes by itself (a local database password in compose.yaml) is the target's
+ * business; one the spec put there is a secret written in deploy.yaml.
+ */
+export function namesWrittenFor(data: unknown, target: string): Set<string> {
+  const out = new Set<string>();
+  const root = isObject(data) && isObject(data.targets) && Object.hasOwn(data.targets, target) ? data.targets[target] : undefined;
+  const walk = (n: unknown, depth: number) => {
+    if (depth > 64) return;
+    if (typeof n === 'string') {
+      for (const m of n.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) out.add(m[0]);
+    } else if (Array.isArray(n)) for (const v of n) walk(v, depth + 1);
+    else if (isObject(n)) {
+      for (const [k, v] of Object.entries(n)) {
+        out.add(k);
+        walk(v, depth + 1);
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+/**
+ * Where in the spec a secret's value for `target` was written: the deepest place under `targets.<target>` that
+ * names it (`overrides.env.SECRET_KEY`, `overrides.envs[2]`), else the target's block, else null.
+ */
+export function secretSource(data: unknown, target: string, name: string): (string | number)[] | null {
+  const root = isObject(data) && isObject(data.targets) && Object.hasOwn(data.targets, target) ? data.targets[target] : undefined;
+  if (root === undefined) return null;
+  let best: (string | number)[] | null = null;
+  const walk = (n: unknown, path: (string | number)[], depth: number) => {
+    if (depth > 64) return;
+    if (Array.isArray(n)) {
+      n.forEach((v, i) => {
+        if (typeof v === 'string' && (v === name || v.startsWith(name + '='))) best ??= [...path, i];
+        walk(v, [...path, i], depth + 1);
+      });
+    } else if (isObject(n)) {
+      for (const [k, v] of Object.entries(n)) {
+        if (k === name || v === name) best ??= k === name ? [...path, k] : path;
+        walk(v, [...path, k], depth + 1);
+      }
+    }
+  };
+  walk(root, ['targets', target], 0);
+  if (best) return best;
+  return isObject(root) && Object.hasOwn(root, 'overrides') ? ['targets', target, 'overrides'] : ['targets', target];
+}

@@ -1,0 +1,195 @@
+/**
+ * Class 1 (secrets reach generated files) and class 2 (secrets reach diagnostics): a secret's value never reaches
+ * an output file, a message, a hint, a code frame or `--format json`, whatever option or stage carries it.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { formatJson, formatText } from '../src/format.js';
+import { maskSecrets, secretsWithValues } from '../src/spec/secrets.js';
+import { analyzeText, compileText, MINIMAL, runCli } from './helpers/spec.js';
+
+const test = suite('security: secrets');
+const S = 'Sentinel7f3a9c41d2';
+
+/** Everything a user or a CI log could see of a result: files, text diagnostics with frames, JSON diagnostics. */
+function everything(text: string, r: { diagnostics: Diagnostic[]; files?: { contents: string }[] }): string {
+  return [formatText(r.diagnostics, new Map([['deploy.yaml', text]])), formatJson(r.diagnostics), ...(r.files ?? []).map((f) => f.contents)].join('\n');
+}
+function noSentinel(text: string, r: { diagnostics: Diagnostic[]; files?: { contents: string }[] }, secret = S): void {
+  const all = everything(text, r);
+  assert.not.ok(all.includes(secret), `secret leaked:\n${all}`);
+}
+function errorAt(r: { diagnostics: Diagnostic[] }, code: string, line: number): void {
+  const hit = r.diagnostics.find((d) => d.severity === 'error' && d.code === code && d.line === line);
+  assert.ok(hit, `no ${code} error on line ${line}:\n${r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n')}`);
+}
+
+// --- class 1: overrides -------------------------------------------------------------------------------------------
+
+const SECRET_DECLS: [string, string][] = [
+  ['secret: true', 'env:\n  STRIPE_API_KEY: {secret: true}\n'],
+  ['generate: secret', 'env:\n  SIGNING_SALT: {generate: secret}\n'],
+  ['implied AWS_SECRET_ACCESS_KEY', 'media:\n  storage: s3\n  s3:\n    bucket: acme-media\n'],
+  ['implied CLOUDINARY_URL', 'media:\n  storage: cloudinary\n'],
+  ['implied SENTRY_DSN', 'monitoring:\n  sentry: {}\n'],
+  ['implied SECRET_KEY', ''],
+];
+const NAME_OF: Record<string, string> = {
+  'secret: true': 'STRIPE_API_KEY',
+  'generate: secret': 'SIGNING_SALT',
+  'implied AWS_SECRET_ACCESS_KEY': 'AWS_SECRET_ACCESS_KEY',
+  'implied CLOUDINARY_URL': 'CLOUDINARY_URL',
+  'implied SENTRY_DSN': 'SENTRY_DSN',
+  'implied SECRET_KEY': 'SECRET_KEY',
+};
+/** Ways each target's overrides can give a variable a value; the line of `overrides:` is where the error points. */
+const OVERRIDES: [string, (n: string) => string][] = [
+  ['heroku env value', (n) => `targets:\n  heroku:\n    overrides:\n      env:\n        ${n}:\n          value: ${S}\n`],
+  ['heroku env shorthand', (n) => `targets:\n  heroku:\n    overrides:\n      env:\n        ${n}: ${S}\n`],
+  ['digitalocean app envs', (n) => `targets:\n  digitalocean:\n    overrides:\n      envs:\n        - key: ${n}\n          value: ${S}\n          scope: RUN_TIME\n`],
+  ['digitalocean service envs', (n) => `targets:\n  digitalocean:\n    overrides:\n      services:\n        - name: web\n          envs:\n            - key: ${n}\n              value: ${S}\n`],
+  ['compose environment map', (n) => `targets:\n  docker:\n    overrides:\n      services:\n        web:\n          environment:\n            ${n}: ${S}\n`],
+  ['compose environment list', (n) => `targets:\n  docker:\n    overrides:\n      services:\n        web:\n          environment:\n            - ${n}=${S}\n`],
+];
+
+for (const [decl, block] of SECRET_DECLS) {
+  for (const [how, overrides] of OVERRIDES) {
+    test(`a ${decl} variable given a value through ${how}: error at the overrides, no file, value nowhere`, () => {
+      const text = MINIMAL + block + overrides(NAME_OF[decl]!);
+      const r = compileText(text);
+      // At the overrides: the secret's own entry, or (for a shape the platform rejects anyway) `overrides:`.
+      const line = text.split('\n').findIndex((l) => l.includes(NAME_OF[decl]!) && l.match(/^\s{6,}/)) + 1;
+      const overridesLine = text.split('\n').findIndex((l) => l.trim() === 'overrides:') + 1;
+      assert.ok(
+        r.diagnostics.some((d) => d.severity === 'error' && ((d.code === 'output/secret-value' && d.line === line) || (d.code.endsWith('/overrides-invalid') && d.line === overridesLine))),
+        r.diagnostics.map((d) => `${d.line} ${d.code}`).join('\n'),
+      );
+      assert.is(r.files.length, 0);
+      noSentinel(text, r);
+    });
+  }
+}
+
+test('a secret-looking name never declared in env gets no value through overrides either', () => {
+  const text = MINIMAL + `targets:\n  heroku:\n    overrides:\n      env:\n        GITHUB_TOKEN: {value: ${S}}\n`;
+  const r = compileText(text);
+  errorAt(r, 'output/secret-value', 9);
+  noSentinel(text, r);
+});
+
+test('a variable that is public (plain, or secret: false with a reason) keeps its value in overrides and env', () => {
+  const text = MINIMAL + 'env:\n  PUBLIC_KEY: {value: pk_test_1, secret: false, reason: publishable key}\ntargets:\n  heroku:\n    overrides:\n      env:\n        PUBLIC_KEY: {value: pk_test_2}\n        LOG_LEVEL: {value: info}\n';
+  const r = compileText(text);
+  assert.not.ok(r.diagnostics.some((d) => d.severity === 'error'), JSON.stringify(r.diagnostics));
+  assert.ok(r.files.some((f) => f.path === 'app.json' && f.contents.includes('pk_test_2')));
+});
+
+test('platform references and unset secrets are not values', () => {
+  const names = new Set(['SECRET_KEY']);
+  assert.equal(secretsWithValues('x.yaml', 'envs:\n- key: SECRET_KEY\n  type: SECRET\n  value: ${db.X}\n', names, new Set()), []);
+  assert.equal(secretsWithValues('app.json', '{"env":{"SECRET_KEY":{"generator":"secret"}}}', names, new Set()), []);
+  assert.equal(secretsWithValues('Dockerfile', 'FROM x\nENV SECRET_KEY=abc\n', names, new Set()), ['SECRET_KEY']);
+  assert.equal(secretsWithValues('fly.toml', '[env]\nSECRET_KEY = "abc"\n', names, new Set()), ['SECRET_KEY']);
+});
+
+// --- class 1: credentials in URLs outside env ---------------------------------------------------------------------
+
+const URL_CASES: [string, string, number][] = [
+  ['media.s3.endpoint', `media:\n  storage: s3\n  s3:\n    bucket: acme-media\n    endpoint: https://USER:${S}@host.example.com\n`, 9],
+  ['a buildpack URL with a password', `targets:\n  heroku:\n    buildpacks:\n      - https://git:${S}@github.com/acme/buildpack.tgz\n`, 8],
+  ['a buildpack URL with a token', `targets:\n  heroku:\n    buildpacks:\n      - https://${S}@github.com/acme/buildpack.tgz\n`, 8],
+  ['a kubernetes image with registry credentials', `targets:\n  kubernetes:\n    image: robot:${S}@registry.example.com/acme/app:1.0\n`, 7],
+  ['a repository URL in overrides', `targets:\n  heroku:\n    overrides:\n      repository: https://x-access-token:${S}@github.com/acme/app\n`, 8],
+  ['a command with a URL', `processes:\n  worker:\n    command: celery -A mysite worker -b amqp://guest:${S}@rabbit/vhost\n`, 7],
+];
+for (const [what, block, line] of URL_CASES) {
+  test(`credentials in ${what}: error at the value, no file, value nowhere`, () => {
+    const text = MINIMAL + block;
+    const r = compileText(text);
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.line === line), JSON.stringify(r.diagnostics.map((d) => [d.line, d.code])));
+    assert.is(r.files.length, 0);
+    noSentinel(text, r);
+  });
+}
+
+test('a URL with a user but no password, and a digest-pinned image, are fine', () => {
+  const text = MINIMAL + 'targets:\n  kubernetes:\n    image: registry.example.com/acme/app:1.0@sha256:' + 'a'.repeat(64) + '\n  heroku:\n    buildpacks:\n      - heroku/python\n';
+  const r = compileText(text);
+  assert.not.ok(r.diagnostics.some((d) => d.code === 'rule/credentials-in-url'), JSON.stringify(r.diagnostics));
+});
+
+// --- class 2: diagnostics ----------------------------------------------------------------------------------------
+
+const DIAG_CASES: [string, string][] = [
+  ['a schema error on the secret line', `env:\n  STRIPE_API_KEY: {value: ${S}, secrte: true}\n`],
+  ['a schema error beside the secret in a flow mapping', `env: {STRIPE_API_KEY: ${S}, bad-name: 1}\n`],
+  ['a warning on a neighbouring key of the same line', `env: {STRIPE_API_KEY: ${S}, LOG_LEVEL: {value: info, reason: because}}\n`],
+  ['masking past " #"', `env:\n  STRIPE_API_KEY: "abc #${S}"\n`],
+  ['masking past " #" in a single-quoted value', `env:\n  STRIPE_API_KEY: 'x # y ${S}'  # comment\n`],
+  ['a URL with a password in a neighbouring error', `env: {REMOTE_URL: "postgres://u:${S}@db/x", BAD: [1]}\n`],
+  ['a secret value in an environment overlay', `environments:\n  staging:\n    env: {STRIPE_API_KEY: ${S}, bad-name: 1}\n`],
+  ['a load error (tab indentation) after a secret', `env:\n  STRIPE_API_KEY: ${S}\n\tOTHER: 1\n`],
+  ['a YAML syntax error on the secret line', `env:\n  STRIPE_API_KEY: ${S} : : [\n`],
+  ['a secret: true entry with a value and an unknown key', `env:\n  SESSION_SALT: {secret: true, value: ${S}, descripton: x}\n`],
+];
+for (const [what, block] of DIAG_CASES) {
+  test(`${what}: the value is in no frame, message, hint or JSON`, () => {
+    const text = MINIMAL + block;
+    noSentinel(text, analyzeText(text));
+    noSentinel(text, compileText(text));
+  });
+}
+
+test('the retyped-value warning never repeats a numeric secret (text and JSON)', () => {
+  for (const v of ['0x5EC12E7A', '1234567e3', '0o17171717', '12_345_678']) {
+    for (const decl of [`STRIPE_API_KEY: ${v}`, `SESSION_SALT: {secret: true, value: ${v}}`, `OTHER: 1\n  API_TOKEN: {value: ${v}}`]) {
+      const text = MINIMAL + `env:\n  ${decl}\n`;
+      const r = analyzeText(text);
+      const all = everything(text, r);
+      const read = String(Number(v.replace(/_/g, '')));
+      assert.not.ok(all.includes(v), `${v} leaked:\n${all}`);
+      if (read.length >= 4 && read !== 'NaN') assert.not.ok(all.includes(read), `${read} leaked:\n${all}`);
+    }
+  }
+});
+
+test('the retyped-value warning still helps with public values', () => {
+  const r = analyzeText(MINIMAL + 'env:\n  PY_VERSION: 3.10\n');
+  assert.ok(r.diagnostics.some((d) => d.code === 'rule/retyped-value' && d.message.includes('3.10')));
+});
+
+test('maskSecrets keeps the layout: same length and lines, keys visible', () => {
+  const text = MINIMAL + `env:\n  STRIPE_API_KEY: "a #${S}"  # note\n  DEBUG: "false"\n`;
+  const masked = maskSecrets(text);
+  assert.is(masked.length, text.length);
+  assert.is(masked.split('\n').length, text.split('\n').length);
+  assert.ok(masked.includes('STRIPE_API_KEY: '));
+  assert.ok(masked.includes('DEBUG: "false"'));
+  assert.not.ok(masked.includes(S));
+});
+
+test('CLI: validate and build print no secret, in text and in --format json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-secrets-'));
+  const text = MINIMAL + `env: {STRIPE_API_KEY: ${S}, bad-name: 1}\n`;
+  writeFileSync(join(dir, 'deploy.yaml'), text);
+  for (const args of [['validate'], ['validate', '--format', 'json'], ['build', '--target', 'all']]) {
+    const r = runCli(args, { cwd: dir });
+    assert.is(r.status, 1, r.stderr);
+    assert.not.ok((r.stdout + r.stderr).includes(S), r.stdout + r.stderr);
+  }
+  const text2 = MINIMAL + `env:\n  STRIPE_API_KEY: {secret: true}\ntargets:\n  heroku:\n    overrides:\n      env:\n        STRIPE_API_KEY: {value: ${S}}\n`;
+  writeFileSync(join(dir, 'deploy.yaml'), text2);
+  const r = runCli(['build', '--target', 'all'], { cwd: dir });
+  assert.is(r.status, 1, r.stderr);
+  assert.not.ok((r.stdout + r.stderr).includes(S));
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (f.isFile() && f.name !== 'deploy.yaml') assert.not.ok(readFileSync(join(f.parentPath, f.name), 'utf8').includes(S), f.name);
+  }
+  assert.equal(readdirSync(dir), ['deploy.yaml']);
+});
+
+test.run();
