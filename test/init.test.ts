@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { analyze } from '../src/analyze.js';
 import { slugify } from '../src/init/draft.js';
-import { renderSpec } from '../src/init/render.js';
+import { MODELINE, renderSpec } from '../src/init/render.js';
 import { requirementNames, scanProject } from '../src/init/scan.js';
 import type { ProjectFiles } from '../src/init/files.js';
 import { TARGETS } from '../targets/index.js';
@@ -160,12 +160,25 @@ test('runtime: a .python-version with comments is read', () => {
   assert.is((d.spec as Record<string, any>).runtime.python, '3.13');
 });
 
+test('billable resources come from strong signals only, each announced; SQLite in production is flagged', () => {
+  const base = { 'manage.py': MANAGE('m.settings'), 'm/wsgi.py': '' };
+  const sqlite = scanProject(memory({ ...base, 'm/settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}\nCELERY_BROKER_URL = "amqp://rabbit"\n', 'requirements.txt': 'django\ndj-database-url\ncelery\ngunicorn\n' }), { folderName: 'x', importers: IMPORTERS });
+  const a = sqlite.spec as Record<string, any>;
+  assert.is(a.database, undefined, 'dj-database-url alone is no database');
+  assert.is(a.cache, undefined, 'celery with an AMQP broker is no Redis');
+  assert.ok(sqlite.skipped.some((l) => l.includes('SQLite')), sqlite.skipped.join('\n'));
+  const pg = scanProject(memory({ ...base, 'm/settings.py': 'DATABASES = {"default": dj_database_url.config()}\nCELERY_BROKER_URL = os.environ["REDIS_URL"]\n', 'requirements.txt': 'django\ndj-database-url\npsycopg[binary]\ncelery\ngunicorn\n' }), { folderName: 'x', importers: IMPORTERS });
+  const b = pg.spec as Record<string, any>;
+  assert.ok(b.database && b.cache);
+  assert.ok(pg.found.some((l) => l.startsWith('a PostgreSQL database (billed by the platform)')) && pg.found.some((l) => l.startsWith('a Redis cache (billed by the platform)')), pg.found.join('\n'));
+});
+
 test('cli: init on the fixture writes a commented, valid deploy.yaml with the schema modeline (no TTY)', () => {
   const dir = projectDir();
   const r = runCli(['init'], { cwd: dir, input: '' });
   assert.is(r.status, 0, r.stderr);
   const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
-  assert.ok(text.startsWith('# yaml-language-server: $schema=./node_modules/deployspec/schema/deploy.schema.json\n'));
+  assert.ok(text.startsWith(MODELINE + '\n'), 'the schema modeline comes first');
   const spec = parse(text);
   assert.is(spec.name, 'shop');
   assert.is(spec.django.project, 'shop');

@@ -146,6 +146,22 @@ export function settingsEnvReads(files: ProjectFiles, root: string, module: stri
   return [...reads.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
+/** The text of a settings module and of the modules of its package it imports, for what they configure. */
+export function settingsText(files: ProjectFiles, root: string, module: string): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  const visit = (mod: string, depthLeft: number) => {
+    if (seen.has(mod) || depthLeft < 0) return;
+    seen.add(mod);
+    const file = moduleFile(files, root, mod);
+    const text = file ? (files.read(file) ?? '') : '';
+    parts.push(text);
+    for (const dep of importedModules(text, mod)) visit(dep, depthLeft - 1);
+  };
+  visit(module, 4);
+  return parts.join('\n');
+}
+
 /** Every manage.py of the project, shallowest first. */
 export function manageFiles(files: ProjectFiles): string[] {
   const depth = (p: string) => p.split('/').length;

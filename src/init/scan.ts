@@ -5,7 +5,7 @@
 import { RUNTIME_ENV } from '../contract.js';
 import { SECRET_NAME } from '../spec/rules.js';
 import type { Importer } from '../target.js';
-import { defaultSettingsModule, findProductionSettings, manageFiles, moduleFile, settingsEnvReads } from './django.js';
+import { defaultSettingsModule, findProductionSettings, manageFiles, moduleFile, settingsEnvReads, settingsText } from './django.js';
 import { getIn, newDraft, setIn, slugify } from './draft.js';
 import type { Draft, Json } from './draft.js';
 import { finishDraft } from './env.js';
@@ -98,6 +98,7 @@ function scanSettingsEnv(files: ProjectFiles, d: Draft, root: string, module: st
 }
 
 function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: string): void {
+  const settings = settingsText(files, root, String(getIn(d, ['django', 'settings']) ?? `${project}.settings`));
   const candidates = ['requirements.txt', 'requirements/production.txt', 'requirements/base.txt', 'pyproject.toml', 'Pipfile'];
   const found = [...new Set([root, '.'])].flatMap((dir) => candidates.map((c) => inDir(dir, c))).filter((p) => files.list.includes(p));
   if (!found.length) return;
@@ -105,10 +106,12 @@ function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: 
   const names = new Set<string>();
   // Follow `-r other.txt` includes (relative to the including file), as pip does, a few levels deep.
   const seen = new Set<string>();
+  let requirementText = '';
   const readRequirements = (f: string, depth: number): void => {
     if (seen.has(f) || depth > 4) return;
     seen.add(f);
     const text = files.read(f) ?? '';
+    requirementText += text + '\n';
     for (const n of requirementNames(text)) names.add(n);
     for (const m of text.matchAll(/^\s*-r\s+(\S+)/gm)) {
       const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.';
@@ -119,10 +122,27 @@ function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: 
   for (const f of found) readRequirements(f, 0);
   d.found.push(`dependencies in ${found.join(', ')}`);
   const has = (...xs: string[]) => xs.find((x) => names.has(x));
-  const pg = has('psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'dj-database-url');
-  if (pg && d.spec.database === undefined) setIn(d, ['database'], {}, `${file} lists ${pg}`);
-  const redis = has('redis', 'django-redis', 'celery');
-  if (redis && d.spec.cache === undefined) setIn(d, ['cache'], {}, `${file} lists ${redis}`);
+  // A database and a cache cost money on every platform: only strong signals count, and each one is announced.
+  const driver = has('psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary');
+  const pgEngine = /django\.(?:contrib\.gis\.)?db\.backends\.(?:postgresql|postgis)|postgres(?:ql)?:\/\//.test(settings);
+  if (d.spec.database === undefined) {
+    if (driver || pgEngine) {
+      setIn(d, ['database'], {}, driver ? `${file} lists ${driver}` : 'the production settings use PostgreSQL');
+      d.found.push(`a PostgreSQL database (billed by the platform): ${driver ? `${file} lists ${driver}` : 'the production settings use PostgreSQL'}`);
+    } else if (has('dj-database-url')) d.skipped.push(`${file} lists dj-database-url but no PostgreSQL driver, and the settings name no PostgreSQL: no database inferred (add \`database: {}\` if the app needs one)`);
+  }
+  if (d.spec.database === undefined && /django\.db\.backends\.sqlite3/.test(settings)) {
+    d.skipped.push('the production settings use SQLite: its file is lost on every deploy on a platform; add `database: {}` for PostgreSQL');
+  }
+  const redisLib = has('redis', 'django-redis', 'django-rq', 'channels-redis');
+  const redisBroker = has('celery') && (/redis(?:s)?:\/\/|CELERY_BROKER_URL\s*=\s*[^\n]*REDIS/.test(settings) || /^\s*celery\s*\[[^\]]*\bredis\b/im.test(requirementText));
+  if (d.spec.cache === undefined) {
+    if (redisLib || redisBroker) {
+      const why = redisLib ? `${file} lists ${redisLib}` : 'the Celery broker is Redis';
+      setIn(d, ['cache'], {}, why);
+      d.found.push(`a Redis cache (billed by the platform): ${why}`);
+    } else if (has('celery')) d.skipped.push(`${file} lists celery but its broker is not Redis (or not found in the settings): no Redis inferred`);
+  }
   if (has('celery') && !(d.spec.processes as Record<string, unknown> | undefined)?.worker) {
     setIn(d, ['processes', 'worker', 'command'], `celery -A ${project} worker --loglevel info`, `${file} lists celery (the usual worker command)`);
   }
