@@ -3,7 +3,7 @@
  * Field choices follow docs.digitalocean.com "App Specification Reference", "How to Use Bindable Variables",
  * "How to Manage Jobs", "Python Buildpack" and "How to Manage Databases in App Platform".
  */
-import { stringify } from 'yaml';
+import { toYaml } from '../../src/yaml-out.js';
 import { fromRoot, notOneLine, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, EnvScope, EnvVarModel, Size } from '../../src/model/model.js';
 import { joinPath, relativePath } from '../../src/model/normalize.js';
@@ -233,7 +233,7 @@ function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
   }
   // YAML 1.1 quoting: doctl reads the spec with a YAML 1.1 parser (go-yaml v2), where yes, on, no, 1_000 and dates are
   // not strings. Quoting them keeps every value a string for both 1.1 and 1.2 readers.
-  const text = `# ${HEADER}\n` + stringify(out, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+  const text = `# ${HEADER}\n` + toYaml(out);
   return { files: [{ path: d.path, contents: text }], findings };
 }
 

@@ -1,5 +1,5 @@
 /** compose.yaml for local parity, built as an object and serialized with the yaml library. */
-import { Document } from 'yaml';
+import { yamlDocument, yamlText } from '../../src/yaml-out.js';
 import type { DeployModel } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { mergeOverrides } from '../../src/model/overrides.js';
@@ -102,7 +102,7 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
   data = mergeOverrides(data, docker.overrides) as Obj;
 
   // YAML 1.1 quoting ("no", "on", "yes") because docker-compose v1 reads YAML 1.1, where those are booleans.
-  const doc = new Document(data, { version: '1.1', merge: true, aliasDuplicateObjects: true, anchorPrefix: 'app' });
+  const doc = yamlDocument(data, { version: '1.1', merge: true, aliasDuplicateObjects: true, anchorPrefix: 'app' });
   const secretNote = fromEnvFile.length
     ? ` Secrets are read from .env beside this file (not generated, never commit it): ${fromEnvFile.join(', ')}.`
     : ' Secrets, if any, go in .env beside this file (not generated, never commit it).';
@@ -112,5 +112,5 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
     secretNote,
     ` Create .env first, e.g.: python3 -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" >> .env`,
   ].join('\n');
-  return { contents: doc.toString({ lineWidth: 0 }), findings };
+  return { contents: yamlText(doc, { lineWidth: 0 }), findings };
 }

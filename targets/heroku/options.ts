@@ -2,6 +2,7 @@
 import type { SpecPath } from '../../src/model/model.js';
 import { DEFAULTS } from './options.gen.js';
 import type { HerokuOptionsSpec } from './options.gen.js';
+import { nameMap } from '../../src/names.js';
 
 export interface HerokuOptions {
   stack: NonNullable<HerokuOptionsSpec['stack']>;
@@ -25,7 +26,7 @@ export function herokuOptions(raw: unknown): HerokuOptions {
     stack: h.stack ?? DEFAULTS.stack,
     region: h.region ?? DEFAULTS.region,
     buildpacks: h.buildpacks ?? null,
-    sizes: { ...(h.sizes ?? {}) },
+    sizes: nameMap(h.sizes),
     postgresPlan: h.postgres_plan ?? null,
     redisPlan: h.redis_plan ?? null,
     schedulerPlan: h.scheduler_plan ?? DEFAULTS.scheduler_plan,

@@ -4,7 +4,7 @@
  * environment of the spec, each setting its namespace and patching only what differs. Objects are built as data
  * (manifests.ts) and serialized with the yaml library.
  */
-import { stringify } from 'yaml';
+import { toYaml as yamlText } from '../../src/yaml-out.js';
 import type { DeployModel } from '../../src/model/model.js';
 import { joinPath } from '../../src/model/normalize.js';
 import type { Finding } from '../../src/spec/finding.js';
@@ -26,7 +26,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * every version; quoting them keeps every value a string for 1.1 and 1.2 readers alike.
  */
 export function toYaml(value: unknown, comment = true): string {
-  return (comment ? `# ${HEADER}\n` : '') + stringify(value, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true, sortMapEntries: false });
+  return (comment ? `# ${HEADER}\n` : '') + yamlText(value, { sortMapEntries: false });
 }
 
 interface Overlay {

@@ -4,7 +4,7 @@
  * (pre-deploy command), "Setting Your Python Version", "Projects and Environments", "Preview Environments",
  * "Render Postgres" (internal vs external URLs) and the instance-type pricing tables (see plans.ts).
  */
-import { stringify } from 'yaml';
+import { toYaml } from '../../src/yaml-out.js';
 import { RUNTIME_ENV } from '../../src/contract.js';
 import { fromRoot, notOneLine, shellQuote, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, EnvVarModel } from '../../src/model/model.js';
@@ -121,7 +121,7 @@ function emit(model: DeployModel, opts: RenderOptions, ctx: EmitContext): EmitRe
   }
   if (opts.previews) doc.previews = { generation: opts.previews, ...(opts.previewExpireDays ? { expireAfterDays: opts.previewExpireDays } : {}) };
   // YAML 1.1 quoting keeps yes/no/on and numbers-looking strings strings for any YAML reader.
-  const text = `# ${HEADER}\n` + stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+  const text = `# ${HEADER}\n` + toYaml(doc);
   return { files: [{ path: opts.path, contents: text }], findings: [...findings] };
 }
 
