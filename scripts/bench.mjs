@@ -1,8 +1,9 @@
 // deployspec benchmark: cold CLI start against `node -e 0`, against ajv-cli, and compile time as specs grow.
 // `npm run bench` for the full run; `node scripts/bench.mjs --quick` runs every case once (CI smoke).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -123,6 +124,52 @@ console.log('\nScaling (in-process compile to all targets; N processes + N env v
 console.log(`\nslope: ${(slope * 1000).toFixed(1)} µs per entry (least squares)`);
 console.log('\nEnvironments (in-process validate; N overlays with a warning each, 20 base warnings):\n' + fmt([['N', 'median ms'], ...envRuns.map((s) => [s.n, s.ms.toFixed(1)])]));
 if (!haveAjvCli) console.log('\najv-cli not installed: ratio column is n/a');
+
+// Container build of examples/07-django-project's generated Dockerfile with podman: cold (empty storage; the base image
+// is the stand-in of scripts/deps/30-containers.sh), then after a one-line code edit, and the image size. Only when
+// that set-up exists (root, podman); never in --quick mode (a cold build takes tens of seconds).
+const containerSetupDir = (() => {
+  const script = join(root, 'scripts/deps/30-containers.sh');
+  const node = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  const arch = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).stdout ?? '';
+  const key = createHash('sha256').update(readFileSync(script)).update(node).update(arch).digest('hex').slice(0, 16);
+  const dir = join(process.env.DEPLOYSPEC_CONTAINERS_DIR ?? '/opt/deployspec-test/containers', key);
+  return existsSync(join(dir, '.ok')) && spawnSync('sh', ['-c', 'command -v podman']).status === 0 ? dir : null;
+})();
+if (quick) console.log('\ncontainer build: skipped in --quick mode');
+else if (!containerSetupDir) console.log('\ncontainer build: skipped (podman and the stand-in images are not set up: run scripts/system-deps.sh as root)');
+else {
+  const work = mkdtempSync(join(tmpdir(), 'deployspec-bench-podman-'));
+  const env = { ...process.env, CONTAINERS_STORAGE_CONF: join(work, 'storage.conf'), CONTAINERS_CONF: join(work, 'containers.conf') };
+  writeFileSync(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "overlay"\ngraphroot = "${work}/store"\nrunroot = "${work}/run"\n`);
+  writeFileSync(env.CONTAINERS_CONF, readFileSync(join(containerSetupDir, 'containers.conf'), 'utf8').replace('[engine]\n', `[engine]\ntmp_dir = "${work}/tmp"\n`));
+  const podman = (args) => {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('podman', args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`podman ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out: r.stdout };
+  };
+  try {
+    const app = join(work, 'app');
+    cpSync(join(root, 'examples/07-django-project'), app, { recursive: true, filter: (f) => !f.includes('__pycache__') });
+    const gen = spawnSync(process.execPath, [cli, 'build', '--target', 'all'], { cwd: app, encoding: 'utf8' });
+    if (gen.status !== 0) throw new Error(`deployspec build: ${gen.stderr}`);
+    podman(['load', '-q', '-i', join(containerSetupDir, 'images/python.tar')]);
+    const from = /^FROM (python:\S+)/m.exec(readFileSync(join(app, 'Dockerfile'), 'utf8'))[1];
+    podman(['tag', 'localhost/deployspec-standin/python:bookworm', `docker.io/library/${from}`]);
+    const build = (tag) => podman(['build', '--format', 'docker', '--network=none', '--pull=never', '--volume', `${join(containerSetupDir, 'wheelhouse')}:/wheelhouse:ro`, '--volume', `${join(containerSetupDir, 'pip.conf')}:/etc/pip.conf:ro`, '-t', tag, app]).ms;
+    const cold = build('localhost/bench/app:1');
+    appendFileSync(join(app, 'notes/views.py'), '\n# edited\n');
+    const warm = build('localhost/bench/app:2');
+    const size = Number(podman(['image', 'inspect', '--format', '{{.Size}}', 'localhost/bench/app:2']).out.trim());
+    console.log('\nContainer build (podman, examples/07-django-project, offline, stand-in base image):\n' +
+      fmt([['case', 'seconds'], ['cold build', (cold / 1000).toFixed(1)], ['rebuild after a code edit', (warm / 1000).toFixed(1)], ['image size (MB)', (size / 1e6).toFixed(0)]]));
+  } finally {
+    spawnSync('podman', ['rmi', '-a', '-f'], { env, stdio: 'ignore' });
+    spawnSync('sh', ['-c', `grep -o " ${work}/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l`], { stdio: 'ignore' });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 if (!quick) {
   const validate = stats(samples.get('deployspec validate')).median / base;
   const build = stats(samples.get('deployspec build --target all --dry-run')).median / base;
