@@ -94,7 +94,7 @@ export async function loadTemplates(projectDir: string, cwd: string = projectDir
     return { templates, overridden, diagnostics };
   }
   const { default: fg } = await import('fast-glob');
-  const { templateVariables, variableUses, isKnownVariable } = await import('../templates/vars.js');
+  const { templateVariables, variableUses, isKnownVariable, templateProblems } = await import('../templates/vars.js');
   const builtins = Object.keys(BUILTIN_TEMPLATES);
   for (const rel of (await fg('**/*', { cwd: dir, onlyFiles: false, followSymbolicLinks: false, dot: true })).sort()) {
     const abs = join(dir, rel);
@@ -153,7 +153,10 @@ export async function loadTemplates(projectDir: string, cwd: string = projectDir
         ...at(abs, u.line, u.col),
       });
     }
-    if (bad.length) continue;
+    // Partials, decorators, unknown helpers and computed lookups escape the variable check; `{{log}}` would print.
+    const problems = templateProblems(source);
+    for (const p of problems) diagnostics.push({ severity: 'error', code: 'template/unsupported', message: `template override ${rel}: ${p.message}`, hint: 'Write the text out in the override, using only the variables `deployspec templates` lists.', ...at(abs, p.line, p.col) });
+    if (bad.length || problems.length) continue;
     templates[rel] = source;
     overridden.push(rel);
   }

@@ -56,7 +56,9 @@ export function variableUses(source: string): VariableUse[] {
   const uses: VariableUse[] = [];
 
   const resolvePath = (p: PathNode, scopes: Scope[]): string | null => {
-    if (p.data) return null; // @index, @first, @root...
+    // `@root.x` reads `x` from the view root, whatever the scope; `@root` alone is the whole view.
+    if (p.data && p.parts[0] === 'root') return p.parts.length > 1 ? p.parts.slice(1).join('.') : '@root';
+    if (p.data) return null; // @index, @first, @key...
     const scope = scopes[Math.max(0, scopes.length - 1 - p.depth)]!;
     const [head, ...rest] = p.parts;
     if (head !== undefined && p.depth === 0) {
@@ -80,7 +82,14 @@ export function variableUses(source: string): VariableUse[] {
   const call = (n: CallNode, scopes: Scope[], block: boolean): void => {
     const head = n.path as PathNode;
     const helper = head.type === 'PathExpression' && head.depth === 0 && head.parts.length === 1 && (BUILTIN_HELPERS.has(head.parts[0]!) || n.params.length > 0);
-    const args = helper ? n.params.map((p) => use(p, scopes)) : [use(n.path, scopes)];
+    let args = helper ? n.params.map((p) => use(p, scopes)) : [use(n.path, scopes)];
+    // `lookup obj "name"` reads obj.name: a literal name is checked like a path.
+    if (helper && head.parts[0] === 'lookup' && args[0] !== null && n.params[1]?.type === 'StringLiteral') {
+      const lit = (n.params[1] as unknown as { value: string }).value;
+      const name = join(args[0] ?? '', lit);
+      uses.push({ name, line: n.params[1].loc?.start.line ?? 1, col: (n.params[1].loc?.start.column ?? 0) + 1 });
+      args = [name];
+    }
     for (const pair of n.hash?.pairs ?? []) use(pair.value, scopes);
     if (!block) return;
     const name = helper ? head.parts[0] : undefined;
@@ -103,6 +112,60 @@ export function variableUses(source: string): VariableUse[] {
   };
   program(ast, [{ prefix: '', params: new Map() }]);
   return uses;
+}
+
+export interface TemplateProblem {
+  message: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * Constructs an override may not use, because the variable check cannot follow them or they act outside the
+ * output: partials and partial blocks (`{{> name}}`: none are registered, and their variables are not checked),
+ * inline partials and other decorators (`{{#*inline}}`), helpers other than the built-in ones, `lookup` with a
+ * computed name, and `{{log}}` (deployspec prints nothing from a template).
+ */
+export function templateProblems(source: string): TemplateProblem[] {
+  const ast = Handlebars.parse(source) as unknown as ProgramNode;
+  const out: TemplateProblem[] = [];
+  const at = (n: Node) => ({ line: n.loc?.start.line ?? 1, col: (n.loc?.start.column ?? 0) + 1 });
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    if (typeof n !== 'object' || n === null) return;
+    const node = n as Node & Record<string, unknown>;
+    switch (node.type) {
+      case 'PartialStatement':
+      case 'PartialBlockStatement':
+        out.push({ message: 'partials ({{> name}}) are not available in template overrides', ...at(node) });
+        break;
+      case 'Decorator':
+      case 'DecoratorBlock':
+        out.push({ message: 'inline partials and decorators ({{#*inline}}) are not available in template overrides', ...at(node) });
+        break;
+      case 'MustacheStatement':
+      case 'BlockStatement':
+      case 'SubExpression': {
+        const head = node.path as PathNode;
+        const params = (node.params as Node[] | undefined) ?? [];
+        const isCall = head.type === 'PathExpression' && (params.length > 0 || node.type !== 'MustacheStatement' || node.hash !== undefined);
+        const name = head.type === 'PathExpression' && head.parts.length === 1 && head.depth === 0 && !head.data ? head.parts[0]! : null;
+        if (name === 'log') out.push({ message: '{{log}} is not available in template overrides', ...at(node) });
+        else if (isCall && (node.type === 'SubExpression' || params.length > 0) && (name === null || !BUILTIN_HELPERS.has(name))) {
+          out.push({ message: `{{${head.original ?? '?'}}} is not a helper: only ${[...BUILTIN_HELPERS].filter((h) => h !== 'log').join(', ')} are available`, ...at(node) });
+        } else if (name === 'lookup' && params[1] !== undefined && params[1].type !== 'StringLiteral' && params[1].type !== 'NumberLiteral') {
+          out.push({ message: 'lookup with a computed name reads variables that cannot be checked; write the name as a string', ...at(node) });
+        }
+        break;
+      }
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'loc' && typeof v === 'object') walk(v);
+  };
+  walk(ast);
+  return out;
 }
 
 /** The sorted, distinct variables of a template. */
