@@ -1,16 +1,19 @@
 // Build: generated sources (validator, templates), then the bundles in dist/:
 // - dist/cli.cjs: the whole CLI as one script, which bin/deployspec.js runs through V8's code cache;
 // - dist/index.js: the library API as an ES module;
-// - with --types (the `prepare` script, which runs for installs from git and for npm pack): dist/types/, the
-//   library's type declarations, emitted by tsc (tsconfig.types.json).
+// - with --types: dist/types/, the library's type declarations, emitted by tsc (tsconfig.types.json).
+// An install from git (npm install git+…, a pre-commit hook) gets dist/ from the `postinstall` script, which runs
+// this build only in a source checkout without dist/ (never in an installed package, which has no src/). It is
+// not a `prepare` script: pre-commit reads `npm pack`'s stdout as the tarball's name, and a prepare script's
+// banner and output land there. Progress goes to stderr for the same reason.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-execFileSync(process.execPath, [root + 'scripts/gen-validator.mjs'], { stdio: 'inherit' });
-execFileSync(process.execPath, [root + 'scripts/gen-templates.mjs'], { stdio: 'inherit' });
+execFileSync(process.execPath, [root + 'scripts/gen-validator.mjs'], { stdio: ['ignore', 2, 2] });
+execFileSync(process.execPath, [root + 'scripts/gen-templates.mjs'], { stdio: ['ignore', 2, 2] });
 rmSync(root + 'dist', { recursive: true, force: true });
 
 const common = {
@@ -55,6 +58,6 @@ if (/\bimport\s*\(/.test(readFileSync(root + 'dist/cli.cjs', 'utf8'))) {
   process.exit(1);
 }
 if (process.argv.includes('--types')) {
-  execFileSync(process.execPath, [root + 'node_modules/typescript/bin/tsc', '-p', root + 'tsconfig.types.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [root + 'node_modules/typescript/bin/tsc', '-p', root + 'tsconfig.types.json'], { stdio: ['ignore', 2, 2] });
 }
-console.log('built dist/');
+console.error('built dist/');

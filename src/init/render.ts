@@ -3,7 +3,15 @@ import { Document, isMap, isScalar } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 import type { Draft } from './draft.js';
 
-export const MODELINE = '# yaml-language-server: $schema=./node_modules/deployspec/schema/deploy.schema.json';
+import pkg from '../../package.json' with { type: 'json' };
+
+/**
+ * The editor's schema, by a versioned public URL of the published package: it resolves in any project, with or
+ * without node_modules (a Python project run through npx has none). The alternative for offline editing, once
+ * deployspec is installed locally, is `$schema=./node_modules/deployspec/schema/deploy.schema.json` (README).
+ */
+export const SCHEMA_URL = `https://unpkg.com/deployspec@${pkg.version}/schema/deploy.schema.json`;
+export const MODELINE = `# yaml-language-server: $schema=${SCHEMA_URL}`;
 
 /** Spec keys in the order the README and examples use. */
 const ORDER = ['version', 'name', 'description', 'runtime', 'django', 'client', 'processes', 'release', 'jobs', 'database', 'cache', 'static', 'media', 'hosts', 'env', 'monitoring', 'targets'];
