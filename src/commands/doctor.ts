@@ -71,9 +71,18 @@ function envIgnoredCheck(dir: string, inGit: boolean): Check {
   return { name, status: 'fail', message: '.env is not ignored by git: a secret written there could be committed', hint: 'Add the line `.env` to .gitignore.' };
 }
 
-async function generatedCheck(dir: string, files: readonly OutputFile[], inGit: boolean): Promise<Check[]> {
-  const { planBuild, upToDate } = await import('../io/plan.js');
-  const plan = planBuild(dir, files, { targets: TARGETS.map((t) => t.name), owned: ownedPaths() });
+async function generatedCheck(dir: string, all: readonly OutputFile[], inGit: boolean): Promise<Check[]> {
+  const [{ planBuild, upToDate }, { parseManifest, MANIFEST_PATH }] = await Promise.all([import('../io/plan.js'), import('../io/manifest.js')]);
+  // The targets the project builds are the ones its manifest records (all of them before the first build).
+  let recorded: string[] = [];
+  try {
+    recorded = [...new Set(parseManifest(readFileSync(join(dir, MANIFEST_PATH), 'utf8'), ownedPaths()).files.map((f) => f.target))];
+  } catch {
+    /* no manifest yet */
+  }
+  const targets = recorded.length ? recorded : TARGETS.map((t) => t.name);
+  const files = all.filter((f) => targets.includes(f.target));
+  const plan = planBuild(dir, files, { targets, owned: ownedPaths() });
   const out: Check[] = [];
   const stale = plan.items.filter((i) => i.action !== 'unchanged').map((i) => i.path);
   out.push(
@@ -96,11 +105,14 @@ async function generatedCheck(dir: string, files: readonly OutputFile[], inGit: 
   return out;
 }
 
-function settingsCheck(dir: string, settingsModule: string | undefined, root: string, files: readonly OutputFile[]): Check {
+function settingsCheck(dir: string, root: string, files: readonly OutputFile[]): Check {
   const name = 'settings-import';
-  if (!settingsModule) return { name, status: 'skip', message: 'no settings module in the spec' };
-  const file = posix.join(root, ...settingsModule.split('.')) + '.py';
-  if (!files.some((f) => f.path === posix.normalize(file)) && !existsSync(join(dir, file))) return { name, status: 'skip', message: `${settingsModule} is not generated` };
+  // The generated settings module: the Python module the build writes under the Django folder.
+  const prefix = root === '.' ? '' : `${posix.normalize(root)}/`;
+  const generated = files.find((f) => !f.environment && f.path.endsWith('.py') && f.path.startsWith(prefix));
+  if (!generated) return { name, status: 'skip', message: 'no settings module is generated' };
+  const settingsModule = generated.path.slice(prefix.length, -3).split('/').join('.');
+  if (!existsSync(join(dir, generated.path))) return { name, status: 'skip', message: `${generated.path} is not written yet (run \`deployspec build\`)` };
   const cwd = join(dir, root);
   const venv = [process.env.VIRTUAL_ENV && join(process.env.VIRTUAL_ENV, 'bin/python'), join(cwd, '.venv/bin/python'), join(cwd, 'venv/bin/python'), join(dir, '.venv/bin/python')].find((p): p is string => !!p && existsSync(p));
   const python = venv ?? 'python3';
@@ -131,7 +143,7 @@ export async function doctorCommand(io: Io, input: Input, opts: { format?: strin
   checks.push(requirementsCheck(dir, result.files));
   checks.push(envIgnoredCheck(dir, inGit));
   checks.push(...(await generatedCheck(dir, result.files, inGit)));
-  checks.push(settingsCheck(dir, result.model.django?.settingsModule, result.model.django?.root ?? '.', result.files));
+  checks.push(settingsCheck(dir, result.model.django?.root ?? '.', result.files));
   const failed = checks.some((c) => c.status === 'fail');
   if (opts.format === 'json') {
     io.out(JSON.stringify({ command: 'doctor', ok: !failed, file: input.display, checks }, null, 2) + '\n');
