@@ -114,7 +114,7 @@ const COMMANDS: CommandSpec[] = [
       FORMAT_OPTION,
       STRICT_OPTION,
     ],
-    examples: ['deployspec build', 'deployspec build --check', 'deployspec build --target heroku,django --dry-run', 'deployspec build --env staging'],
+    examples: ['deployspec build', 'deployspec build --check', `deployspec build --target ${TARGET_NAMES.slice(0, 2).join(',')} --dry-run`, 'deployspec build --env staging'],
     run: (c) => buildCommand(c, false),
   },
   {
@@ -123,7 +123,7 @@ const COMMANDS: CommandSpec[] = [
     summary: 'Show how the files on disk differ from a fresh build',
     description: 'The diff of `build --check`, with exit 0 whatever it finds.',
     options: [TARGET_OPTION, OUT_OPTION, ENV_OPTION, FORMAT_OPTION],
-    examples: ['deployspec diff', 'deployspec diff --target digitalocean'],
+    examples: ['deployspec diff', `deployspec diff --target ${TARGET_NAMES[0]}`],
     run: (c) => buildCommand(c, true),
   },
   {
@@ -541,7 +541,7 @@ async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
   return code;
 }
 
-/** Each built target's next step (`heroku create ...`), shown after a build that wrote new files. */
+/** Each built target's next step (Target.nextSteps), shown after a build that wrote new files. */
 function nextSteps(targets: readonly (typeof TARGETS)[number][], model: NonNullable<ReturnType<typeof analyze>['model']>, created: boolean): string[] {
   if (!created) return [];
   const out: string[] = [];

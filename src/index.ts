@@ -3,7 +3,7 @@
  *
  * ```ts
  * import { compile } from 'deployspec';
- * const { files, diagnostics } = compile('deploy.yaml', text, { targets: ['heroku', 'django'] });
+ * const { files, diagnostics } = compile('deploy.yaml', text, { targets: ['django'] });
  * ```
  */
 import { analyze as analyzeCore } from './analyze.js';
@@ -35,7 +35,7 @@ export { BUILTIN_TEMPLATES } from './generated/templates.js';
 
 /** Options of the library's `compile()`; every one is optional. */
 export interface CompileOptions {
-  /** The targets to build: names (`'heroku'`), target objects, or `'all'` (the default). */
+  /** The targets to build: names (`'django'`), target objects, or `'all'` (the default). */
   targets?: 'all' | readonly (TargetName | AnyTarget)[];
   /** An environment overlay to apply (`environments.<name>`), or null (the default) for the spec as written. */
   env?: string | null;

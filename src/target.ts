@@ -99,7 +99,7 @@ export interface Target<N extends string = string, O = unknown> {
    * Outputs of `environmentPath` must still match `outputs`.
    */
   environmentPath?(path: string, env: string): string | null;
-  /** What to run next after a build wrote this target's files for the first time (`heroku create ...`). */
+  /** What to run next after a build wrote this target's files for the first time (the platform's create command). */
   nextSteps?(model: DeployModel, options: O): string[];
 }
 
