@@ -39,6 +39,11 @@ NPM_DIR=$(readlink -f "$(dirname "$NODE_BIN")/../lib/node_modules/npm")
 KEY=$({ cat "$0"; "$NODE_BIN" --version; dpkg --print-architecture; } | sha256sum | cut -c1-16)
 DIR=$BASE/$KEY
 [ -f "$DIR/.ok" ] && exit 0
+# One set-up at a time (several `npm test` runs may start together); the second finds the first one's result.
+mkdir -p "$BASE" || die "cannot create $BASE"
+exec 9>"$BASE/.lock"
+flock 9 || die "cannot lock $BASE/.lock"
+[ -f "$DIR/.ok" ] && exit 0
 
 start=$(date +%s)
 echo "setting up container tests in $DIR (podman, stand-in base images, wheelhouse; a few minutes the first time)" >&2
@@ -194,8 +199,8 @@ if __name__ == "__main__":
 PY
 mapfile -t pydebs < <(ls "$TMP"/debs/python3-*.deb)
 /usr/bin/python3 "$TMP/debs2wheels.py" "$TMP/root" "$NEW/wheelhouse" "${pydebs[@]}" >"$NEW/wheelhouse.txt" || die "could not repack Debian packages as wheels"
-for w in Django gunicorn whitenoise dj_database_url psycopg2_binary sentry_sdk-2 redis; do
-  grep -q "^$w-" "$NEW/wheelhouse.txt" || die "the wheelhouse has no $w"
+for w in Django- gunicorn- whitenoise- dj_database_url- psycopg2_binary- sentry_sdk-2. redis-; do
+  grep -qF "$w" "$NEW/wheelhouse.txt" || die "the wheelhouse has no ${w%[-.]}"
 done
 printf '[global]\nno-index = true\nfind-links = /wheelhouse\n' >"$NEW/pip.conf"
 echo "wheelhouse: $(wc -l <"$NEW/wheelhouse.txt") wheels ($(( $(date +%s) - start )) s)" >&2
@@ -259,7 +264,7 @@ cleanup
 rm -rf "$DIR"
 mv "$NEW" "$DIR" || die "cannot move $NEW into place"
 # Older keys and root file systems are dead weight (a few hundred MB each).
-find "$BASE" -mindepth 1 -maxdepth 1 ! -name "$KEY" ! -name "$(basename "$ROOTFS")" -exec rm -rf {} + 2>/dev/null
+find "$BASE" -mindepth 1 -maxdepth 1 ! -name "$KEY" ! -name .lock ! -name "$(basename "$ROOTFS")" -exec rm -rf {} + 2>/dev/null
 date +%s >"$DIR/.ok"
 echo "container tests set up in $(( $(date +%s) - start )) s: $DIR" >&2
 exit 0
