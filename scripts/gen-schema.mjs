@@ -119,9 +119,29 @@ function referencedDefs(node, defs, out = {}) {
 
 const pascal = (s) => s.replace(/(^|[-_])([a-z])/g, (_, __, c) => c.toUpperCase());
 
+/**
+ * yaml-language-server's hover lists each enum value as "`value`: <markdownEnumDescription>", so a description that
+ * starts with the value itself ("`value`: ...", as the sources write it for readers of the JSON) would show it
+ * twice: the published schema drops that prefix. The sources keep it; the CLI and tests read the plain ones.
+ */
+export function dedupeEnumMarkdown(node) {
+  if (Array.isArray(node)) {
+    for (const n of node) dedupeEnumMarkdown(n);
+  } else if (node && typeof node === 'object') {
+    if (Array.isArray(node.enum) && Array.isArray(node.markdownEnumDescriptions)) {
+      node.markdownEnumDescriptions = node.markdownEnumDescriptions.map((d, i) => {
+        const prefix = `\`${String(node.enum[i])}\`: `;
+        return typeof d === 'string' && d.startsWith(prefix) ? d.slice(prefix.length) : d;
+      });
+    }
+    for (const v of Object.values(node)) dedupeEnumMarkdown(v);
+  }
+  return node;
+}
+
 export async function generate() {
   const out = new Map();
-  const composed = composeSchema();
+  const composed = dedupeEnumMarkdown(composeSchema());
   out.set('schema/deploy.schema.json', JSON.stringify(composed, null, 2) + '\n');
 
   const core = read('schema/core/deploy.core.schema.json');
