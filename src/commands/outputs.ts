@@ -70,7 +70,7 @@ function describe(i: PlanItem): string {
     case 'create':
       return 'missing';
     case 'update':
-      return 'out of date';
+      return i.reason === 'adopted' ? 'imported by `deployspec init` and unchanged since: replaced by the generated file' : 'out of date';
     case 'overwrite':
     case 'conflict':
       return `differs (${whose})`;
@@ -174,7 +174,10 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
     if (opts.text && !opts.quiet) {
       for (const i of plan.items) {
         if (i.action === 'overwrite') io.err(`${c.yellow('overwrote')} ${shown(i.path)} (${describe(i)}; --force)\n`);
-        else if (i.action === 'create' || i.action === 'update') io.err(`${c.bold('wrote')} ${shown(i.path)}\n`);
+        else if (i.action === 'update' && i.reason === 'adopted') {
+          io.err(`${c.bold('adopted')} ${shown(i.path)} (${describe(i)}):\n`);
+          io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+        } else if (i.action === 'create' || i.action === 'update') io.err(`${c.bold('wrote')} ${shown(i.path)}\n`);
         else if (i.action === 'unchanged') io.err(`${c.dim('unchanged')} ${shown(i.path)}\n`);
         else if (i.action === 'prune') io.err(`${c.bold('removed')} ${shown(i.path)}\n`);
         else if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);

@@ -12,10 +12,15 @@ export interface Draft {
   found: string[];
   /** Why no deploy.yaml can be written (e.g. several Django projects and no --root), one line each. */
   problems: string[];
+  /**
+   * Platform files imported from, with the target that writes them: init records them so the first build may
+   * replace them while they are unchanged since the import (showing the diff), instead of refusing them as hand-written.
+   */
+  imported: { path: string; target: string }[];
 }
 
 export function newDraft(): Draft {
-  return { spec: { version: 1 }, sources: new Map(), skipped: [], found: [], problems: [] };
+  return { spec: { version: 1 }, sources: new Map(), skipped: [], found: [], problems: [], imported: [] };
 }
 
 export function getIn(d: Draft, path: readonly string[]): Json | undefined {

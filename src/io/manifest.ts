@@ -21,6 +21,11 @@ export interface ManifestEntry {
   path: string;
   sha256: string;
   target: string;
+  /**
+   * Written by `init` for a platform file it imported: the user's file, which the first build may replace while
+   * its hash still matches (the diff is shown). A build records what it writes without the flag.
+   */
+  adopted?: true;
 }
 
 export interface Manifest {
@@ -80,10 +85,10 @@ export function parseManifest(text: string | null, owned: OwnedPaths = {}): Pars
     // One file, one claim: `Procfile` and `./Procfile`, or `Procfile` and `procfile` on a case-folding file
     // system, are the same file. Identical claims merge; different ones cancel out.
     const key = foldedPath(path);
-    const entry = { path, sha256: e.sha256, target: e.target };
+    const entry: ManifestEntry = { path, sha256: e.sha256, target: e.target, ...(e.adopted === true ? { adopted: true as const } : {}) };
     const prior = byPath.get(key);
     if (prior === undefined) byPath.set(key, entry);
-    else if (prior === null || prior.path !== entry.path || prior.sha256 !== entry.sha256 || prior.target !== entry.target) {
+    else if (prior === null || prior.path !== entry.path || prior.sha256 !== entry.sha256 || prior.target !== entry.target || prior.adopted !== entry.adopted) {
       if (prior) dropped.push({ entry: prior, reason: 'claimed twice' });
       dropped.push({ entry: f, reason: 'claimed twice' });
       byPath.set(key, null);
@@ -94,6 +99,6 @@ export function parseManifest(text: string | null, owned: OwnedPaths = {}): Pars
 }
 
 export function serializeManifest(m: Manifest): string {
-  const files = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => ({ path: f.path, sha256: f.sha256, target: f.target }));
+  const files = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => ({ path: f.path, sha256: f.sha256, target: f.target, ...(f.adopted ? { adopted: true } : {}) }));
   return JSON.stringify({ version: 1, generator: 'deployspec', files }, null, 2) + '\n';
 }

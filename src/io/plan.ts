@@ -38,7 +38,7 @@ export interface PlanItem {
   target: string;
   action: Action;
   /** For conflicts and overwrites: whether the file was never ours or was edited after we wrote it. */
-  reason?: 'hand-written' | 'edited' | 'unverified';
+  reason?: 'hand-written' | 'edited' | 'unverified' | 'adopted';
   /** Bytes on disk, or null when absent (or not to be shown). */
   before: string | null;
   /** Bytes the build wants there, or null when the file should not exist. */
@@ -130,7 +130,11 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
     let reason: PlanItem['reason'];
     if (before === null) action = 'create';
     else if (before === f.contents) action = 'unchanged';
-    else if (claim && sha256(before) === claim.sha256 && (hasMarker(before) || !hasMarker(f.contents))) action = 'update';
+    else if (claim?.adopted && sha256(before) === claim.sha256 && matchesAny(f.path, owned[f.target])) {
+      // Imported by init and untouched since: replaced once, with its diff shown; from now on it is deployspec's.
+      action = 'update';
+      reason = 'adopted';
+    } else if (claim && !claim.adopted && sha256(before) === claim.sha256 && (hasMarker(before) || !hasMarker(f.contents))) action = 'update';
     else {
       reason = claim ? 'edited' : 'hand-written';
       action = opts.force ? 'overwrite' : 'conflict';

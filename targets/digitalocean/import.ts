@@ -50,6 +50,7 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean, root
     return;
   }
   d.found.push(path);
+  if (path === '.do/app.yaml') d.imported.push({ path, target: 'digitalocean' });
   if (typeof app.name === 'string' && !nameGiven && !d.sources.get('name')?.startsWith('app.json')) setIn(d, ['name'], slugify(app.name), `${path} name`);
   if (typeof app.region === 'string' && (ENUMS.region as readonly string[]).includes(app.region)) setIn(d, ['targets', 'digitalocean', 'region'], app.region, `${path} region`);
   doEnvs(d, app.envs, path);

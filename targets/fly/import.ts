@@ -36,6 +36,7 @@ function importFlyToml(files: ProjectFiles, d: Draft, nameGiven: boolean): void 
     return;
   }
   d.found.push(FILE);
+  d.imported.push({ path: FILE, target: 'fly' });
   // The app name replaces the folder's, not a name another platform file already gave.
   const nameSource = d.sources.get('name');
   if (typeof cfg.app === 'string' && !nameGiven && (!nameSource || nameSource === 'the folder name')) setIn(d, ['name'], slugify(cfg.app), `${FILE} app`);

@@ -28,6 +28,7 @@ function importProcfile(files: ProjectFiles, d: Draft, root: string): void {
   const text = files.read('Procfile');
   if (text === null) return;
   d.found.push('Procfile');
+  d.imported.push({ path: 'Procfile', target: 'heroku' });
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim() || line.trim().startsWith('#')) return;
     const m = /^([A-Za-z0-9_-]+):\s*(.*)$/.exec(line);
@@ -62,6 +63,7 @@ function importAppJson(files: ProjectFiles, d: Draft, nameGiven: boolean): void 
     return;
   }
   d.found.push('app.json');
+  d.imported.push({ path: 'app.json', target: 'heroku' });
   if (typeof app.name === 'string' && !nameGiven) setIn(d, ['name'], slugify(app.name), 'app.json name');
   if (typeof app.description === 'string' && app.description) setIn(d, ['description'], app.description.slice(0, 500), 'app.json');
   for (const [name, raw] of Object.entries(isObj(app.env) ? app.env : {})) {

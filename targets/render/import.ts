@@ -74,6 +74,7 @@ function importBlueprint(files: ProjectFiles, d: Draft, root: string, nameGiven:
     return;
   }
   d.found.push(path);
+  if (path === 'render.yaml') d.imported.push({ path, target: 'render' });
   // A Blueprint with projects: the first environment stands for the app; the others are listed as skipped.
   let res: Obj = bp;
   let where = path;
