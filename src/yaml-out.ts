@@ -22,7 +22,8 @@ const cache = new Map<string, boolean>();
 export function plainReadsBack(s: string): boolean {
   const hit = cache.get(s);
   if (hit !== undefined) return hit;
-  let ok = s !== '' && !PYYAML_SPECIAL.has(s) && !NUMBERISH.test(s) && !/[\u0085\u2028\u2029\ud800-\udfff]/.test(s);
+  // PyYAML also refuses a tab inside a plain scalar ("found character '\t' that cannot start any token").
+  let ok = s !== '' && !PYYAML_SPECIAL.has(s) && !NUMBERISH.test(s) && !/[\t\u0085\u2028\u2029\ud800-\udfff]/.test(s);
   for (const version of ['1.1', '1.2'] as const) {
     if (!ok) break;
     try {
@@ -48,6 +49,27 @@ function writtenPlain(s: string): boolean {
   return !/^["'|>]/.test(out);
 }
 
+const styleCache = new Map<string, boolean>();
+
+/** Whether the style the `yaml` package picks for `s` (quoted or block) reads back as `s`, as value and key, in 1.1 and 1.2. */
+function chosenStyleReadsBack(s: string): boolean {
+  const hit = styleCache.get(s);
+  if (hit !== undefined) return hit;
+  let ok = true;
+  try {
+    const text = stringify({ k: s, list: [s], [s]: 'v' }, { version: '1.1', lineWidth: 0 });
+    for (const version of ['1.1', '1.2'] as const) {
+      const back = parse(text, { version, uniqueKeys: false, prettyErrors: false, logLevel: 'silent' }) as Record<string, unknown>;
+      ok &&= isRecord(back) && back.k === s && Array.isArray(back.list) && back.list[0] === s && Object.hasOwn(back, s) && back[s] === 'v';
+    }
+  } catch {
+    ok = false;
+  }
+  if (styleCache.size > 10_000) styleCache.clear();
+  styleCache.set(s, ok);
+  return ok;
+}
+
 /**
  * Double-quotes every string scalar of `doc` (values and keys) that some reader would not read back as written.
  * A `<<` key whose value is an alias is a deliberate merge key and stays plain.
@@ -65,7 +87,7 @@ export function quoteForAllReaders(doc: Document): void {
       // Line breaks YAML 1.2 does not know (NEL, LINE and PARAGRAPH SEPARATOR) go in double quotes, escaped below.
       if (LINE_BREAKS.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
       else if (node.type === Scalar.PLAIN || node.type === undefined) {
-        if (!plainReadsBack(node.value) && writtenPlain(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+        if (!plainReadsBack(node.value) && (writtenPlain(node.value) || !chosenStyleReadsBack(node.value))) node.type = Scalar.QUOTE_DOUBLE;
       }
     },
   });

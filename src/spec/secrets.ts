@@ -23,9 +23,9 @@ const IMPLIED_SECRET_NAMES = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLOUDI
 // userinfo with a password in any scheme; any userinfo in an http(s) URL (a token as the user name);
 // `user:password@host/...` without a scheme (image references, git remotes).
 const CREDENTIAL_PATTERNS = [
-  /\b[a-z][a-z0-9+.-]*:\/\/([^/\s:@?#"'<>]*:[^/\s@?#"'<>]+)@/gi,
-  /\b(?:[a-z0-9+.-]*\+)?https?:\/\/([^/\s:@?#"'<>]+)@/gi,
-  /(?:^|[\s"'=(])([^/\s:@"'=()]+:[^/\s@"']+)@[^/\s@"']+\//g,
+  /\b[a-z][a-z0-9+.-]*:\/\/([^/\s:@?#<>]*:[^/\s@?#<>]+)@/gi,
+  /\b(?:[a-z0-9+.-]*\+)?https?:\/\/([^/\s:@?#<>]+)@/gi,
+  /(?:^|[\s"'=(])([^/\s:@"'=()]+:[^/\s@]+)@[^/\s@"']+\//g,
 ];
 
 /** The credentials in a string: the userinfo part of each URL that carries one. */
@@ -184,8 +184,9 @@ export function secretIndex(text: string): SecretIndex {
   if (hit) return hit;
   let doc: Document.Parsed | null = null;
   let data: unknown;
-  try {
-    const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false, version: '1.2', merge: false });
+  // Text the loader refuses before parsing (too large, nested too deeply) is only scanned line by line.
+  if (text.length <= 1024 * 1024 && bracketDepth(text) <= 32) try {
+    const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false, version: '1.2', merge: false, logLevel: 'silent' });
     doc = Array.isArray(docs) ? (docs[0] ?? null) : null;
     if (doc) data = doc.toJS({ maxAliasCount: 100 });
   } catch {
@@ -199,14 +200,14 @@ export function secretIndex(text: string): SecretIndex {
     values.add(raw);
     if (/^["']/.test(raw)) {
       try {
-        const v: unknown = parseDocument(raw).toJS();
+        const v: unknown = parseDocument(raw, { logLevel: 'silent' }).toJS();
         if (typeof v === 'string' || typeof v === 'number') values.add(String(v));
       } catch {
         // keep the raw text only
       }
     } else {
       try {
-        const v: unknown = parseDocument(raw, { version: '1.2' }).toJS();
+        const v: unknown = parseDocument(raw, { version: '1.2', logLevel: 'silent' }).toJS();
         if (typeof v === 'number') values.add(String(v));
       } catch {
         // keep the raw text only
@@ -218,6 +219,18 @@ export function secretIndex(text: string): SecretIndex {
   if (cache.size > 16) cache.clear();
   cache.set(text, index);
   return index;
+}
+
+/** The deepest nesting of `[` and `{`, counted naively (quotes included): an upper bound of the real depth. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return max;
 }
 
 function maskSpans(text: string, spans: Span[]): string {
@@ -328,7 +341,7 @@ export function secretsWithValues(path: string, contents: string, secret: Readon
   try {
     if (lower.endsWith('.json')) valuesInData(JSON.parse(contents), isSecret, found);
     else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
-      for (const d of parseAllDocuments(contents, { version: '1.1', uniqueKeys: false }) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: 1000 }), isSecret, found);
+      for (const d of parseAllDocuments(contents, { version: '1.1', uniqueKeys: false, logLevel: 'silent' }) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: 1000 }), isSecret, found);
     } else if (lower.endsWith('.toml')) valuesInData(parseToml(contents), isSecret, found);
     else valuesInInstructions(contents, isSecret, found);
   } catch {
