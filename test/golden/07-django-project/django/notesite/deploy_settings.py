@@ -68,6 +68,8 @@ _WHERE = (
 
 def configure(settings):
     """Layer what deploy.yaml declares onto a settings namespace (this module calls it on itself, last)."""
+    if django.VERSION < (4, 2):
+        _fail(f"Django {django.get_version()} is too old: these settings need Django 4.2 or newer (4.2, 5.2 and 6.x are tested).")
     build = _is_build()
     platform = _platform()
     settings["SECRET_KEY"] = _secret_key(build)
@@ -153,10 +155,7 @@ def _secret_key(build):
 
 
 def _origin(host):
-    # Django 4.0 compares scheme and host; 3.2 compares bare hosts and ignores values with a scheme.
-    if django.VERSION >= (4, 0):
-        return "https://*" + host if host.startswith(".") else "https://" + host
-    return host
+    return "https://*" + host if host.startswith(".") else "https://" + host
 
 
 def _hosts(settings, platform):
@@ -182,12 +181,7 @@ def _database(settings, platform, build):
     import dj_database_url
 
     ssl = _SPEC_DB_SSL_REQUIRE if _SPEC_DB_SSL_REQUIRE is not None else bool(platform and platform["database_tls"])
-    # dj-database-url 0.5 has no conn_health_checks argument and names a backend Django 3.0 removed.
-    config = dj_database_url.parse(url, conn_max_age=_SPEC_CONN_MAX_AGE, ssl_require=ssl)
-    if config.get("ENGINE") == "django.db.backends.postgresql_psycopg2":
-        config["ENGINE"] = "django.db.backends.postgresql"
-    if django.VERSION >= (4, 1) and _SPEC_CONN_MAX_AGE:
-        config["CONN_HEALTH_CHECKS"] = True
+    config = dj_database_url.parse(url, conn_max_age=_SPEC_CONN_MAX_AGE, conn_health_checks=bool(_SPEC_CONN_MAX_AGE), ssl_require=ssl)
     # Layer, never replace: the URL gives the connection; every other option the project set is kept
     # (ATOMIC_REQUESTS, TEST, OPTIONS, its own CONN_MAX_AGE, a PostgreSQL-based ENGINE such as PostGIS).
     current = dict((settings.get("DATABASES") or {}).get("default") or {})
@@ -206,11 +200,8 @@ def _current_storage(settings, alias):
 
 
 def _set_storage(settings, alias, backend):
-    """STORAGES on Django 4.2+, the old single settings before; never both (4.2 refuses that)."""
+    """STORAGES, taking over the old single settings a project may still set; never both (Django refuses that)."""
     legacy = {"staticfiles": "STATICFILES_STORAGE", "default": "DEFAULT_FILE_STORAGE"}
-    if django.VERSION < (4, 2):
-        settings[legacy[alias]] = backend
-        return
     storages = dict(settings.get("STORAGES") or {})
     defaults = {"default": "django.core.files.storage.FileSystemStorage", "staticfiles": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     for name, setting in legacy.items():
