@@ -121,8 +121,10 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
       return m;
     },
   };
-  const secretNames = new Set(model.env.filter((v) => v.kind === 'secret' || v.kind === 'generated').map((v) => v.name));
-  const plainNames = new Set(model.env.filter((v) => v.kind === 'plain').map((v) => v.name));
+  // Secrets of the selected model and of every environment's (targets may write every environment's files).
+  const everyModel = [model, ...analysis.environments.filter((e) => e !== (opts.env ?? null)).map((e) => envs.modelFor(e))];
+  const secretNames = new Set(everyModel.flatMap((m) => m.env.filter((v) => v.kind === 'secret' || v.kind === 'generated').map((v) => v.name)));
+  const plainNames = new Set(model.env.filter((v) => v.kind === 'plain' && !secretNames.has(v.name)).map((v) => v.name));
   const selfModelled = new Set<string>();
   for (const target of opts.targets) {
     const findings = capabilityFindings(model, target);
@@ -152,7 +154,7 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
       owner.set(path, target.name);
       // No generated file gives a secret a value, whichever option (overrides, a template) put it there.
       for (const name of secretsWithValues(path, f.contents, secretNames, plainNames, namesWrittenFor(data, target.name))) {
-        const at = secretSource(data, target.name, name) ?? model.env.find((v) => v.name === name)?.path ?? [];
+        const at = secretSource(data, target.name, name, opts.env ?? null) ?? model.env.find((v) => v.name === name)?.path ?? [];
         diagnostics.push({ severity: 'error', code: 'output/secret-value', message: `${target.name} would write a value for ${name} into ${path}, but ${name} is a secret`, hint: `Remove the value for ${name} from targets.${target.name}; set the secret on the platform instead.`, ...loc.place(at, 'key'), path: at, target: target.name });
       }
       files.push({ path, contents: f.contents.endsWith('\n') ? f.contents : f.contents + '\n', target: target.name });

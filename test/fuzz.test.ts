@@ -122,8 +122,8 @@ test('manifest contents: parsing never throws; kept entries are normalized, allo
 
 // --- names (class 10), Unicode line separators and retyped scalars (class 11), secrets (classes 1 and 2) ----------
 
-/** Compile-heavy properties run a tenth as many cases (at least 30). */
-const compileParams = { ...params, numRuns: Math.max(30, Math.round(RUNS / 10)) };
+/** Compile-heavy properties run a tenth as many cases (at least 30); FUZZ_COMPILE_RUNS sets the count. */
+const compileParams = { ...params, numRuns: Number(process.env.FUZZ_COMPILE_RUNS ?? Math.max(30, Math.round(RUNS / 10))) };
 const MINIMAL_SPEC = 'version: 1\nname: mysite\ndjango:\n  project: mysite\n';
 const PROTO = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype', 'then', 'length', 'name'];
 const nameGen = fc.oneof(fc.constantFrom(...PROTO), fc.constantFrom(...PROTO).map((n) => n.toLowerCase().replace(/[^a-z]/g, '')), fc.constantFrom(...PROTO).map((n) => n.toUpperCase().replace(/[^A-Z_]/g, '_')), fc.constantFrom('web', 'worker', 'beat', 'db', 'staging'));
@@ -153,7 +153,7 @@ test('prototype names as processes, jobs, env, environments and size-map keys: e
         if (LEAK.test(seen)) throw new Error(`prototype property leaked for ${text}: ${LEAK.exec(seen)![0]}`);
         for (const d of r.diagnostics) if (d.file === 'deploy.yaml' && !(d.line >= 1 && d.line <= lines)) throw new Error(`diagnostic outside the file: ${JSON.stringify(d)}`);
       }
-      if (Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')) throw new Error('Object.prototype polluted');
+      if (Object.hasOwn(Object.prototype, 'polluted')) throw new Error('Object.prototype polluted');
     }),
     compileParams,
   );

@@ -74,6 +74,21 @@ for (const [decl, block] of SECRET_DECLS) {
   }
 }
 
+test('overrides in an environment overlay: an error at the overlay, for that environment and for builds of every environment', () => {
+  for (const [target, block] of [
+    ['heroku', `heroku:\n          overrides:\n            env:\n              SECRET_KEY: {value: ${S}}\n`],
+    ['digitalocean', `digitalocean:\n          overrides:\n            envs:\n              - {key: SECRET_KEY, value: ${S}}\n`],
+  ] as const) {
+    const text = MINIMAL + `environments:\n  staging:\n    targets:\n        ${block}`;
+    const line = text.split('\n').findIndex((l) => l.includes(S)) + 1;
+    const r = compileText(text, { env: 'staging' });
+    assert.ok(r.diagnostics.some((d) => d.code === 'output/secret-value' && d.severity === 'error' && Math.abs(d.line - line) <= 1), `${target}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === 'error'))}`);
+    assert.is(r.files.length, 0);
+    noSentinel(text, r);
+    noSentinel(text, compileText(text));
+  }
+});
+
 test('a secret-looking name never declared in env gets no value through overrides either', () => {
   const text = MINIMAL + `targets:\n  heroku:\n    overrides:\n      env:\n        GITHUB_TOKEN: {value: ${S}}\n`;
   const r = compileText(text);

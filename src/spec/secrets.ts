@@ -351,14 +351,62 @@ export function secretsWithValues(path: string, contents: string, secret: Readon
   return result();
 }
 
+/** `targets.<target>` of the base spec and of every environment overlay, with the path of each. */
+function targetBlocks(data: unknown, target: string, env: string | null): { root: unknown; path: (string | number)[] }[] {
+  const out: { root: unknown; path: (string | number)[] }[] = [];
+  const add = (spec: unknown, prefix: (string | number)[]) => {
+    if (isObject(spec) && isObject(spec.targets) && Object.hasOwn(spec.targets, target)) out.push({ root: spec.targets[target], path: [...prefix, 'targets', target] });
+  };
+  const envs = isObject(data) && isObject(data.environments) ? data.environments : {};
+  // The selected environment's overlay first: what it sets is what this build wrote.
+  if (env !== null && Object.hasOwn(envs, env)) add(envs[env], ['environments', env]);
+  add(data, []);
+  for (const name of Object.keys(envs)) if (name !== env) add(envs[name], ['environments', name]);
+  return out;
+}
+
 /**
- * Names that the user's own text for a target mentions (`targets.<target>`: options and overrides). A
- * secret-looking name the target writes by itself (a local database password in compose.yaml) is the target's
- * business; one the spec put there is a secret written in deploy.yaml.
+ * Where in the spec a secret's value for `target` was written: the deepest place under `targets.<target>` (of the
+ * selected environment's overlay, the base spec, then the other overlays) that names it
+ * (`overrides.env.SECRET_KEY`, `overrides.envs[2]`), else the first such block's `overrides`, else null.
+ */
+export function secretSource(data: unknown, target: string, name: string, env: string | null = null): (string | number)[] | null {
+  const blocks = targetBlocks(data, target, env);
+  const walk = (n: unknown, path: (string | number)[], depth: number): (string | number)[] | null => {
+    if (depth > 64) return null;
+    if (Array.isArray(n)) {
+      for (let i = 0; i < n.length; i++) {
+        const v = n[i];
+        if (typeof v === 'string' && (v === name || v.startsWith(name + '='))) return [...path, i];
+        const deeper = walk(v, [...path, i], depth + 1);
+        if (deeper) return deeper;
+      }
+    } else if (isObject(n)) {
+      for (const [k, v] of Object.entries(n)) {
+        if (k === name) return [...path, k];
+        if (v === name) return path;
+        const deeper = walk(v, [...path, k], depth + 1);
+        if (deeper) return deeper;
+      }
+    }
+    return null;
+  };
+  for (const b of blocks) {
+    const found = walk(b.root, b.path, 0);
+    if (found) return found;
+  }
+  const first = blocks[0];
+  if (!first) return null;
+  return isObject(first.root) && Object.hasOwn(first.root, 'overrides') ? [...first.path, 'overrides'] : first.path;
+}
+
+/**
+ * Names that the user's own text for a target mentions (`targets.<target>` of the base spec and every overlay:
+ * options and overrides). A secret-looking name the target writes by itself (a local database password in
+ * compose.yaml) is the target's business; one the spec put there is a secret written in deploy.yaml.
  */
 export function namesWrittenFor(data: unknown, target: string): Set<string> {
   const out = new Set<string>();
-  const root = isObject(data) && isObject(data.targets) && Object.hasOwn(data.targets, target) ? data.targets[target] : undefined;
   const walk = (n: unknown, depth: number) => {
     if (depth > 64) return;
     if (typeof n === 'string') {
@@ -371,33 +419,6 @@ export function namesWrittenFor(data: unknown, target: string): Set<string> {
       }
     }
   };
-  walk(root, 0);
+  for (const b of targetBlocks(data, target, null)) walk(b.root, 0);
   return out;
-}
-
-/**
- * Where in the spec a secret's value for `target` was written: the deepest place under `targets.<target>` that
- * names it (`overrides.env.SECRET_KEY`, `overrides.envs[2]`), else the target's block, else null.
- */
-export function secretSource(data: unknown, target: string, name: string): (string | number)[] | null {
-  const root = isObject(data) && isObject(data.targets) && Object.hasOwn(data.targets, target) ? data.targets[target] : undefined;
-  if (root === undefined) return null;
-  let best: (string | number)[] | null = null;
-  const walk = (n: unknown, path: (string | number)[], depth: number) => {
-    if (depth > 64) return;
-    if (Array.isArray(n)) {
-      n.forEach((v, i) => {
-        if (typeof v === 'string' && (v === name || v.startsWith(name + '='))) best ??= [...path, i];
-        walk(v, [...path, i], depth + 1);
-      });
-    } else if (isObject(n)) {
-      for (const [k, v] of Object.entries(n)) {
-        if (k === name || v === name) best ??= k === name ? [...path, k] : path;
-        walk(v, [...path, k], depth + 1);
-      }
-    }
-  };
-  walk(root, ['targets', target], 0);
-  if (best) return best;
-  return isObject(root) && Object.hasOwn(root, 'overrides') ? ['targets', target, 'overrides'] : ['targets', target];
 }
