@@ -144,6 +144,8 @@ const DIAG_CASES: [string, string][] = [
   ['a schema error beside the secret in a flow mapping', `env: {STRIPE_API_KEY: ${S}, bad-name: 1}\n`],
   ['a warning on a neighbouring key of the same line', `env: {STRIPE_API_KEY: ${S}, LOG_LEVEL: {value: info, reason: because}}\n`],
   ['masking past " #"', `env:\n  STRIPE_API_KEY: "abc #${S}"\n`],
+  ['an unquoted value cut by " #" (the rest is a comment)', `env:\n  STRIPE_API_KEY: abc #${S}\n`],
+  ['an unquoted value cut by " #" in a flow mapping', `env: {STRIPE_API_KEY: abc #${S}\n  , bad-name: 1}\n`],
   ['masking past " #" in a single-quoted value', `env:\n  STRIPE_API_KEY: 'x # y ${S}'  # comment\n`],
   ['a URL with a password in a neighbouring error', `env: {REMOTE_URL: "postgres://u:${S}@db/x", BAD: [1]}\n`],
   ['a secret value in an environment overlay', `environments:\n  staging:\n    env: {STRIPE_API_KEY: ${S}, bad-name: 1}\n`],

@@ -87,12 +87,18 @@ const ENTRY_NAME_KEYS = ['key', 'name'];
  * `key:`/`name:` beside a `value:`, as `NAME=value` list items), `value:` next to `secret: true` or `type: SECRET`,
  * and the credentials of every URL, anywhere in the document.
  */
-function documentSpans(doc: Document.Parsed, names: Set<string>): Span[] {
+function documentSpans(doc: Document.Parsed, names: Set<string>, text: string): Span[] {
   const spans: Span[] = [];
   const isSecret = (n: string) => SECRET_NAME.test(n) || names.has(n);
   const whole = (n: unknown) => {
     const r = (n as Node | null)?.range;
-    if (r && r[1] > r[0]) spans.push({ start: r[0], end: r[1] });
+    if (!r || r[1] <= r[0]) return;
+    // An unquoted value with ` #` in it ends at the `#`: the rest of the line, read as a comment, is the rest of
+    // the secret. Mask to the end of the line whenever only a comment follows.
+    const nl = text.indexOf('\n', r[1]);
+    const lineEnd = nl < 0 ? text.length : nl;
+    const end = /^[ \t]+#/.test(text.slice(r[1], lineEnd)) ? lineEnd : r[1];
+    spans.push({ start: r[0], end });
   };
   /** Every scalar under a node (a secret's whole value), except booleans and nulls. */
   const allScalars = (n: unknown) => {
@@ -193,7 +199,7 @@ export function secretIndex(text: string): SecretIndex {
     // Unreadable YAML: the line scan below still finds `NAME: value` lines.
   }
   const names = declaredSecretNames(data);
-  const spans = [...(doc ? documentSpans(doc, names) : []), ...(!doc || doc.errors.length ? lineSpans(text, names) : []), ...credentialSpans(text)];
+  const spans = [...(doc ? documentSpans(doc, names, text) : []), ...(!doc || doc.errors.length ? lineSpans(text, names) : []), ...credentialSpans(text)];
   const values = new Set<string>();
   for (const s of spans) {
     const raw = text.slice(s.start, s.end).trim();
