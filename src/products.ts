@@ -64,7 +64,7 @@ export interface DeploySecret {
 
 /** One shell step of a deploy, run by a CI pipeline from the repository root. */
 export interface DeployStep {
-  /** A short title the CI shows (`Release on Heroku`). */
+  /** A short title the CI shows (`Release on <platform>`). */
   name: string;
   /**
    * A POSIX shell script, run with `set -eu` semantics: it reads secrets only from the variables `secrets` names, and
@@ -75,7 +75,7 @@ export interface DeployStep {
 
 /** How one deployable variant (production, or one environment) is deployed from CI. */
 export interface DeployPlan {
-  /** Where it goes, for notes: `Heroku app notes-staging`. */
+  /** Where it goes, for notes (`<platform> app notes-staging`). */
   destination: string;
   steps: DeployStep[];
   secrets: DeploySecret[];

@@ -129,7 +129,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 1;
   }
   const files = await listProject(dir);
-  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, root: opts.root, importers: TARGETS.flatMap((t) => t.importers ?? []) });
+  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, root: opts.root, platforms: TARGETS.map((t) => t.name), importers: TARGETS.flatMap((t) => t.importers ?? []) });
   // Advice about a file init could not read would be a guess: it is dropped, and init says loudly what it skipped.
   for (const [path, why] of files.unread) {
     draft.skipped = draft.skipped.filter((line) => !line.startsWith(path) && !line.includes(` ${path} `));

@@ -8,8 +8,8 @@ const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) :
 const inDir = (dir: string, file: string) => (dir === '.' ? file : `${dir}/${file}`);
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
-/** Settings module names that mean production. */
-const PRODUCTION = /^(production|prod|prd|live|heroku|deploy|deployment|release|render|fly|docker|do|digitalocean|server)$/i;
+/** Settings module names that mean production (besides the names of the platforms, which the caller passes). */
+const PRODUCTION = ['production', 'prod', 'prd', 'live', 'deploy', 'deployment', 'release', 'server', 'docker', 'do'];
 /** Settings module names that are never production. */
 const NOT_PRODUCTION = /^(dev|develop|development|local|test|tests|testing|ci|debug|sandbox|example|sample)(_.*)?$/i;
 /** Shared bases: production imports them, they are not production themselves. */
@@ -43,7 +43,9 @@ export function moduleFile(files: ProjectFiles, root: string, module: string): s
  * package or beside settings.py; else the default wsgi.py / asgi.py / manage.py set, unless its name says
  * development or tests; else `<project>.settings`. Never a dev, local, test or ci module.
  */
-export function findProductionSettings(files: ProjectFiles, root: string, project: string): SettingsChoice {
+export function findProductionSettings(files: ProjectFiles, root: string, project: string, platforms: readonly string[] = []): SettingsChoice {
+  const order = [...PRODUCTION, ...platforms.map((p) => p.toLowerCase())];
+  const rank = (name: string) => order.indexOf(name.toLowerCase());
   const defaults: { module: string; where: string }[] = [];
   for (const f of ['wsgi.py', 'asgi.py']) {
     const path = inDir(root, `${project}/${f}`);
@@ -70,7 +72,7 @@ export function findProductionSettings(files: ProjectFiles, root: string, projec
     return name.replace(/^settings_/, '').replace(/_settings$/, '');
   };
   const skipped = [...candidates].filter((c) => NOT_PRODUCTION.test(last(c))).sort();
-  const named = [...candidates].filter((c) => PRODUCTION.test(last(c))).sort((a, b) => rank(last(a)) - rank(last(b)) || (a < b ? -1 : 1));
+  const named = [...candidates].filter((c) => rank(last(c)) >= 0).sort((a, b) => rank(last(a)) - rank(last(b)) || (a < b ? -1 : 1));
   const others = [...candidates].filter((c) => !skipped.includes(c)).sort();
   if (named.length) {
     return { module: named[0]!, reason: `${moduleFile(files, root, named[0]!) ?? named[0]} is named for production`, others: others.filter((o) => o !== named[0]), skipped };
@@ -79,12 +81,6 @@ export function findProductionSettings(files: ProjectFiles, root: string, projec
   if (usable) return { module: usable.module, reason: `${usable.where} (DJANGO_SETTINGS_MODULE)`, others: others.filter((o) => o !== usable.module), skipped };
   const plain = `${project}.settings`;
   return { module: plain, reason: 'the default settings module', others: others.filter((o) => o !== plain), skipped };
-}
-
-function rank(name: string): number {
-  const order = ['production', 'prod', 'prd', 'live', 'deploy', 'deployment', 'release', 'heroku', 'render', 'fly', 'docker', 'do', 'digitalocean', 'server'];
-  const i = order.indexOf(name.toLowerCase());
-  return i < 0 ? order.length : i;
 }
 
 export interface EnvRead {

@@ -18,6 +18,8 @@ export interface ScanOptions {
   project?: string;
   /** The folder of the manage.py to deploy, when the project has several. */
   root?: string;
+  /** Names of the registered platforms: a settings module named after one is a production module. */
+  platforms?: readonly string[];
   /** The targets' importers of existing platform files, in registry order. */
   importers: readonly Importer[];
 }
@@ -58,7 +60,7 @@ function scanDjango(files: ProjectFiles, d: Draft, opts: ScanOptions): { root: s
   d.found.push(`Django project ${project}${manage ? ` (${manage})` : ''}`);
   setIn(d, ['django', 'project'], project, opts.project ? '--project' : manage ? `${manage} (DJANGO_SETTINGS_MODULE)` : 'the folder holding wsgi.py');
 
-  const choice = findProductionSettings(files, root, project);
+  const choice = findProductionSettings(files, root, project, opts.platforms);
   if (choice.module !== `${project}.settings`) setIn(d, ['django', 'settings'], choice.module, choice.reason);
   d.found.push(`production settings ${choice.module} (${choice.reason})`);
   if (choice.others.length) d.skipped.push(`other settings modules, not used in production: ${choice.others.join(', ')} (set django.settings to choose another)`);
