@@ -17,6 +17,10 @@ export const RUNTIME_ENV = {
   logLevel: 'DJANGO_LOG_LEVEL',
   /** Overrides STATIC_ROOT. */
   staticRoot: 'DJANGO_STATIC_ROOT',
+  /** Overrides MEDIA_ROOT, where local uploads go when media are stored on disk. */
+  mediaRoot: 'DJANGO_MEDIA_ROOT',
+  /** `0` stops trusting X-Forwarded-Proto: the app is reached directly, with no proxy that sets it. */
+  proxySslHeader: 'DJANGO_SECURE_PROXY_SSL_HEADER',
   /** `1` while building: collectstatic runs without secrets or a database. */
   build: 'DJANGO_COLLECTSTATIC',
   /** Names the platform explicitly, overriding detection. */

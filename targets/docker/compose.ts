@@ -1,4 +1,5 @@
 /** compose.yaml for local parity, built as an object and serialized with the yaml library. */
+import { RUNTIME_ENV } from '../../src/contract.js';
 import { yamlDocument, yamlText } from '../../src/yaml-out.js';
 import type { DeployModel } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
@@ -50,7 +51,7 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
   }
   // Local parity runs over plain HTTP on 127.0.0.1: the generated Django settings would otherwise redirect to
   // HTTPS and refuse the local host. Both are their documented overrides; a spec value of the same name wins.
-  const local: Obj = { DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: '0' };
+  const local: Obj = { [RUNTIME_ENV.allowedHosts]: 'localhost,127.0.0.1', [RUNTIME_ENV.sslRedirect]: '0', [RUNTIME_ENV.proxySslHeader]: '0' };
   for (const [k, v] of Object.entries(local)) if (!(k in environment) && !model.env.some((e) => e.name === k)) environment[k] = v;
 
   // Every app service waits for its backing services; web and workers also wait for the release step.
@@ -61,11 +62,15 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
   // What every app service shares (image build, .env, environment) is written once under x-app and merged into
   // each service with `<<: *app1`, the usual compose fragment; the file grows with services + variables, not their
   // product. Only what differs (command, ports, depends_on) is written per service.
+  // Local media uploads (media.storage none) outlive the containers in a volume, shared by web and the workers, on
+  // the folder the Dockerfile makes writable for the app user.
+  const mediaDir = model.media.storage === 'none' ? `${model.django.root === '.' ? '/app' : `/app/${model.django.root}`}/media` : null;
   const common: Obj = {
     build: { context: '.', dockerfile: 'Dockerfile' },
     // Not generated and never committed: holds SECRET_KEY and the other secrets (see the header).
     env_file: ['.env'],
     ...(Object.keys(environment).length ? { environment } : {}),
+    ...(mediaDir ? { volumes: [`media:${mediaDir}`] } : {}),
   };
   const app = (extra: Obj, deps: Obj): Obj => ({
     '<<': common,
@@ -81,7 +86,7 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
   if (model.release) {
     services.release = app({ command: command(model.release.command, model.release.path), restart: 'no', healthcheck: { disable: true } }, backing);
   }
-  const volumes: Obj = {};
+  const volumes: Obj = mediaDir ? { media: {} } : {};
   if (model.database) {
     // postgres 18+ images keep their data one level up (/var/lib/postgresql/<major>/docker).
     const major = Number.parseInt(model.database.version, 10);

@@ -5,11 +5,11 @@
  */
 export interface DockerOptionsSpec {
   /**
-   * Python base image, with a tag or digest (never `latest`). Default `python:<runtime.python>-slim`.
+   * Python base image, with a tag or digest (never `latest`). Default `python:<runtime.python>-slim-bookworm` (pinned to a Debian release).
    */
   base_image?: string;
   /**
-   * Node base image for the client build stage. Default `node:<runtime.node>-slim`.
+   * Node base image for the client build stage. Default `node:<runtime.node>-bookworm-slim`.
    */
   node_image?: string;
   /**

@@ -13,13 +13,16 @@ export interface DockerOptions {
   specPath: SpecPath;
 }
 
+/** The Debian release the default base images are pinned to. */
+const DEBIAN = 'bookworm';
+
 export function dockerOptions(raw: unknown, model: DeployModel): DockerOptions {
   const k = (raw ?? {}) as DockerOptionsSpec;
   const pythonMinor = model.runtime.python.split('.').slice(0, 2).join('.');
   return {
-    // Documented in the schema: `python:<runtime.python>-slim` and `node:<runtime.node>-slim`.
-    baseImage: k.base_image ?? `python:${pythonMinor}-slim`,
-    nodeImage: k.node_image ?? `node:${model.runtime.node}-slim`,
+    // Documented in the schema: tags pinned to a Debian release, so a rebuild never moves to another one.
+    baseImage: k.base_image ?? `python:${pythonMinor}-slim-${DEBIAN}`,
+    nodeImage: k.node_image ?? `node:${model.runtime.node}-${DEBIAN}-slim`,
     port: k.port ?? DEFAULTS.port,
     user: k.user ?? DEFAULTS.user,
     compose: k.compose ?? DEFAULTS.compose,
