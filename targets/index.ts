@@ -4,15 +4,17 @@
  * pre-commit hook's file filter are all derived from this list.
  */
 import type { AnyTarget } from '../src/target.js';
+import { circleci } from './circleci/circleci.js';
 import { digitalocean } from './digitalocean/digitalocean.js';
 import { django } from './django/django.js';
 import { docker } from './docker/docker.js';
 import { fly } from './fly/fly.js';
+import { githubActions } from './github-actions/github-actions.js';
 import { heroku } from './heroku/heroku.js';
 import { kubernetes } from './kubernetes/kubernetes.js';
 import { render } from './render/render.js';
 
-export const TARGETS = [heroku, digitalocean, render, docker, kubernetes, fly, django] as const satisfies readonly AnyTarget[];
+export const TARGETS = [heroku, digitalocean, render, docker, kubernetes, fly, django, githubActions, circleci] as const satisfies readonly AnyTarget[];
 
 export type TargetName = (typeof TARGETS)[number]['name'];
 

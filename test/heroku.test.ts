@@ -23,6 +23,11 @@ for (const ex of EXAMPLES) {
     assert.equal(r.diagnostics.filter((d) => d.severity === 'error'), [], 'no errors');
     assert.equal(herokuSchemaErrors(appOf(r)), []);
     assert.equal(checkAppJson(appOf(r)), [], 'own check agrees');
+    // On the container stack heroku.yml replaces the Procfile and the Python version file (test/circleci.test.ts).
+    if (file(r, 'heroku.yml')) {
+      assert.not.ok(file(r, 'Procfile') ?? file(r, '.python-version'));
+      return;
+    }
     const p = parseProcfile(file(r, 'Procfile')!);
     assert.equal([p.errors, p.warnings], [[], []]);
     assert.ok(p.entries.some((e) => e.name === 'web'));

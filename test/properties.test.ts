@@ -53,10 +53,15 @@ function checkOutputs(r: CompileResult): string[] {
     const entry = appJson.env?.[v.name];
     if (v.kind === 'plain' && entry && entry.value !== v.value) problems.push(`app.json ${v.name} value changed`);
   }
-  const procfile = parseProcfile(file(r, 'Procfile')!);
-  problems.push(...procfile.errors, ...procfile.warnings);
-  const expected = [...(m.release ? ['release'] : []), ...m.processes.map((p) => p.name)].sort();
-  if (JSON.stringify(procfile.entries.map((e) => e.name).sort()) !== JSON.stringify(expected)) problems.push(`Procfile processes ${procfile.entries.map((e) => e.name)} != ${expected}`);
+  // On Heroku's container stack heroku.yml replaces the Procfile (checked by targets/heroku/conformance.ts).
+  const procfileText = file(r, 'Procfile');
+  if (procfileText === undefined && !file(r, 'heroku.yml')) problems.push('neither a Procfile nor heroku.yml');
+  if (procfileText !== undefined) {
+    const procfile = parseProcfile(procfileText);
+    problems.push(...procfile.errors, ...procfile.warnings);
+    const expected = [...(m.release ? ['release'] : []), ...m.processes.map((p) => p.name)].sort();
+    if (JSON.stringify(procfile.entries.map((e) => e.name).sort()) !== JSON.stringify(expected)) problems.push(`Procfile processes ${procfile.entries.map((e) => e.name)} != ${expected}`);
+  }
 
   // Read as YAML 1.1, as doctl's parser does: an unquoted yes or 1_000 would not come back as a string.
   const doSpec = parse(file(r, digitalOceanOptions(m.targets.digitalocean).path.split('/').pop()!)!, { version: '1.1' });

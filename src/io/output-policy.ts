@@ -9,6 +9,10 @@
  * - sensitive paths are refused whoever asks: environment files (`.env*`, `*.env`), version-control and credential
  *   folders (`.git/`, `.ssh/`, `.aws/`, ...), keys and key stores (`*.pem`, `*.key`, `id_rsa`, ...), package-manager
  *   credentials (`.npmrc`, `.netrc`, `.pypirc`, ...) (`output/sensitive`);
+ * - two kinds of sensitive path are the exception, and only for a target that declares the exact path (no wildcard)
+ *   among its outputs: CI configuration (`.github/workflows/deploy.yml`, `.circleci/config.yml`), which a pipeline
+ *   target writes by design, and example environment files (`.env.example`, `.env.sample`, `.env.template`), which
+ *   list variable names without values; a wildcard never reaches them, and neither does any other target;
  * - any other path with a part starting with `.` is refused unless the target declares it among the files it
  *   writes by design (its `outputs` globs, e.g. `.dockerignore`, `.do/*.yaml`); the allow list is passed in, this
  *   module names no platform (`output/dot-path`).
@@ -53,6 +57,11 @@ const SENSITIVE_FILES = [
   'credentials', 'credentials.json', 'service-account*.json', 'secrets.*', '*.secret', '*.secrets',
   '*.tfstate', '*.tfstate.*', '*.tfvars', '*.sqlite', '*.sqlite3', '.bash_history', '.python_history', '.psql_history',
 ];
+
+/** Folders of CI configuration: sensitive, unless a target declares the exact file it writes there. */
+const CI_DIRS = ['.github', '.circleci'];
+/** Environment files that hold names and descriptions, never values: sensitive, unless declared exactly. */
+const ENV_TEMPLATES = ['.env.example', '.env.sample', '.env.template'];
 
 const PART = (glob: string): RegExp => new RegExp('^' + glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
 const SENSITIVE_FILE_RES = SENSITIVE_FILES.map(PART);
@@ -120,6 +129,7 @@ export function refuseOutputPath(path: string, target: string, owned: OwnedPaths
   }
   const dir = folded.slice(0, -1).find((p) => SENSITIVE_DIRS.includes(p));
   const base = folded[folded.length - 1]!;
+  if (declaredException(folded, dir, base, owned[target])) return null;
   if (dir !== undefined || SENSITIVE_DIRS.includes(base) || SENSITIVE_FILE_RES.some((re) => re.test(base))) {
     return refusal(
       'output/sensitive',
@@ -136,6 +146,18 @@ export function refuseOutputPath(path: string, target: string, owned: OwnedPaths
     );
   }
   return null;
+}
+
+/**
+ * Whether a sensitive path is one of the two exceptions (a CI configuration file, an example environment file)
+ * and `target` declares exactly this path, compared as the file system sees it.
+ */
+function declaredException(folded: readonly string[], dir: string | undefined, base: string, globs: readonly string[] | undefined): boolean {
+  const ci = dir !== undefined && CI_DIRS.includes(folded[0]!) && folded.slice(1, -1).every((p) => !SENSITIVE_DIRS.includes(p)) && !SENSITIVE_FILE_RES.some((re) => re.test(base));
+  const template = dir === undefined && ENV_TEMPLATES.includes(base);
+  if (!ci && !template) return false;
+  const path = folded.join('/');
+  return (globs ?? []).some((g) => !/[*?[\]]/.test(g) && normalizeOutputPath(g) !== null && foldedPath(normalizeOutputPath(g)!) === path);
 }
 
 /** Every refused output, in input order; an empty list means all of them may be written. */

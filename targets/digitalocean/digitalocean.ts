@@ -15,6 +15,7 @@ import { checkAppSpec, COMPONENT_NAME } from './check.js';
 import { importers } from './import.js';
 import { digitalOceanOptions } from './options.js';
 import type { DigitalOceanOptions } from './options.js';
+import { digitaloceanDeploy } from './deploy.js';
 
 const SIZE: Record<Size, string> = { tiny: 'apps-s-1vcpu-0.5gb', small: 'apps-s-1vcpu-1gb', medium: 'apps-s-1vcpu-2gb', large: 'apps-s-2vcpu-4gb', xlarge: 'apps-d-2vcpu-8gb' };
 const SCOPE: Record<EnvScope, string> = { runtime: 'RUN_TIME', build: 'BUILD_TIME', both: 'RUN_AND_BUILD_TIME' };
@@ -56,6 +57,7 @@ export const digitalocean: Target<'digitalocean', DigitalOceanOptions> = {
     // APP_DOMAIN bindable variable, which the generated web service passes on as DEPLOYSPEC_APP_DOMAIN (a name no
     // app uses for itself, so a project's own APP_DOMAIN is left alone); its managed databases require TLS.
     platformRuntime: () => ({ name: 'digitalocean', detect: 'DEPLOYSPEC_APP_DOMAIN', hosts: ['.ondigitalocean.app'], hostEnv: 'DEPLOYSPEC_APP_DOMAIN', databaseTls: true, redisSelfSigned: false }),
+    deploy: digitaloceanDeploy,
   },
   outputPathOption: ['targets', 'digitalocean', 'path'],
   importers,

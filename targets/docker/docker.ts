@@ -3,6 +3,7 @@ import type { DeployModel } from '../../src/model/model.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { composeFile } from './compose.js';
 import { dockerfileView, dockerignorePaths, HEADER } from './dockerfile.js';
+import { envExample } from './env-example.js';
 import { dockerOptions } from './options.js';
 import type { DockerOptions } from './options.js';
 
@@ -15,7 +16,7 @@ function emit(model: DeployModel, opts: DockerOptions, ctx: EmitContext): EmitRe
   if (opts.compose) {
     const compose = composeFile(model, opts);
     findings.push(...compose.findings);
-    files.push({ path: 'compose.yaml', contents: compose.contents });
+    files.push({ path: 'compose.yaml', contents: compose.contents }, { path: '.env.example', contents: envExample(model) });
   }
   return { files, findings };
 }
@@ -52,5 +53,5 @@ export const docker: Target<'docker', DockerOptions> = {
   offers: {
     image: (_model, opts) => ({ dockerfile: 'Dockerfile', context: '.', port: opts.port }),
   },
-  outputs: ['Dockerfile', '.dockerignore', 'compose.yaml'],
+  outputs: ['Dockerfile', '.dockerignore', 'compose.yaml', '.env.example'],
 };

@@ -10,6 +10,8 @@ import { mergeOverrides } from '../../src/model/overrides.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { checkAppJson } from './check.js';
+import { herokuDeploy } from './deploy.js';
+import { herokuYml } from './heroku-yml.js';
 import { importers } from './import.js';
 import { herokuOptions } from './options.js';
 import type { HerokuOptions } from './options.js';
@@ -52,9 +54,10 @@ export const heroku: Target<'heroku', HerokuOptions> = {
     // Heroku sets DYNO in every dyno; apps are served under <app>.herokuapp.com, Heroku Postgres requires TLS and
     // Heroku Key-Value Store serves TLS with a self-signed certificate (Dev Center "Heroku Key-Value Store").
     platformRuntime: () => ({ name: 'heroku', detect: 'DYNO', hosts: ['.herokuapp.com'], hostEnv: null, databaseTls: true, redisSelfSigned: true }),
+    deploy: herokuDeploy,
   },
   importers,
-  outputs: ['Procfile', 'app.json', '.python-version', 'runtime.txt'],
+  outputs: ['Procfile', 'app.json', '.python-version', 'runtime.txt', 'heroku.yml'],
   nextSteps: (model) => [`heroku create ${model.name} && git push heroku main   (app.json's add-ons and formation apply to review apps and the Heroku Button; on an existing app, add them with heroku addons:create)`],
 };
 
@@ -90,6 +93,19 @@ function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResul
     } else app = merged;
   }
 
+  if (h.build === 'container') {
+    // The container stack: heroku.yml replaces the Procfile and the buildpacks' Python version file.
+    const image = ctx.product('image');
+    if (!image) {
+      findings.push({ severity: 'error', code: 'heroku/no-image', message: 'the container stack builds the Docker image, but no registered target offers one', hint: 'Register the docker target (targets/index.ts), or use `build: buildpacks`.', path: [...h.specPath, 'build'] });
+      return { files: [], findings };
+    }
+    delete app.buildpacks;
+    const yml = herokuYml(model, image, findings);
+    findings.push({ severity: 'info', code: 'heroku/container-stack', message: `heroku.yml builds ${image.dockerfile} on Heroku's container stack and runs the release phase from it; no Procfile is written`, hint: `Switch the app once: \`heroku stack:set container -a ${model.name}\`, then deploy with \`git push heroku main\` (or from CI through the pipeline targets).`, path: [...h.specPath, 'build'] });
+    findings.push(...scheduleFindings(model, h));
+    return { files: [{ path: 'heroku.yml', contents: yml }, { path: 'app.json', contents: JSON.stringify(app, null, 2) + '\n' }], findings };
+  }
   const files = [
     { path: 'Procfile', contents: procfile },
     { path: 'app.json', contents: JSON.stringify(app, null, 2) + '\n' },

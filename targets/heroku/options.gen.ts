@@ -18,6 +18,10 @@ export interface HerokuOptionsSpec {
    */
   region?: 'us' | 'eu';
   /**
+   * How Heroku builds the app: with buildpacks from the Procfile (`buildpacks`), or on the container stack from the docker target's Dockerfile, described by heroku.yml (`container`).
+   */
+  build?: 'buildpacks' | 'container';
+  /**
    * Buildpacks in order, replacing the default (Node first when there is a client, then Python).
    *
    * Items: A buildpack: a registry name such as `heroku/python`, or a URL.
@@ -78,6 +82,7 @@ export interface HerokuOptionsSpec {
 export const DEFAULTS = {
   "stack": "heroku-24",
   "region": "us",
+  "build": "buildpacks",
   "scheduler_plan": "standard",
   "runtime_file": "python-version",
   "review_apps": false
@@ -101,6 +106,10 @@ export const ENUMS = {
   "region": [
     "us",
     "eu"
+  ],
+  "build": [
+    "buildpacks",
+    "container"
   ],
   "sizes.*": [
     "eco",

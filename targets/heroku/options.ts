@@ -7,6 +7,8 @@ import { nameMap } from '../../src/names.js';
 export interface HerokuOptions {
   stack: NonNullable<HerokuOptionsSpec['stack']>;
   region: NonNullable<HerokuOptionsSpec['region']>;
+  /** Buildpacks (Procfile) or the container stack (heroku.yml). */
+  build: NonNullable<HerokuOptionsSpec['build']>;
   /** Explicit buildpacks, or null for the default list. */
   buildpacks: string[] | null;
   sizes: Record<string, string>;
@@ -25,6 +27,7 @@ export function herokuOptions(raw: unknown): HerokuOptions {
   return {
     stack: h.stack ?? DEFAULTS.stack,
     region: h.region ?? DEFAULTS.region,
+    build: h.build ?? DEFAULTS.build,
     buildpacks: h.buildpacks ?? null,
     sizes: nameMap(h.sizes),
     postgresPlan: h.postgres_plan ?? null,
