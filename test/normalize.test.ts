@@ -15,13 +15,13 @@ const model = (text: string, env: string | null = null, files: string[] = []) =>
 test('a minimal spec gets every default', () => {
   const m = model(MINIMAL);
   assert.equal(m.runtime, { python: '3.12', node: '20' });
-  assert.equal(m.django, { project: 'mysite', root: '.', settingsModule: 'mysite.settings', wsgiModule: 'mysite.wsgi', wsgiCallable: 'application', dependencies: 'requirements', dependencyFile: 'requirements.txt', path: ['django'] });
+  assert.equal(m.django, { project: 'mysite', root: '.', settingsModule: 'mysite.settings', secretKeyEnv: 'SECRET_KEY', wsgiModule: 'mysite.wsgi', wsgiCallable: 'application', dependencies: 'requirements', dependencyFile: 'requirements.txt', path: ['django'] });
   assert.equal(m.processes.map((p) => [p.name, p.kind, p.command, p.instances, p.size, p.healthCheck]), [['web', 'web', 'gunicorn mysite.wsgi:application', 1, 'tiny', null]]);
   assert.is(m.release, null);
   assert.equal(m.static, { serve: 'whitenoise', url: '/static/', root: 'staticfiles', collectstatic: 'build', dirs: [], path: [] });
   assert.equal(m.media.storage, 'none');
   assert.equal(m.env.map((v) => `${v.name}:${v.kind}`), ['DJANGO_SETTINGS_MODULE:plain', 'SECRET_KEY:generated']);
-  assert.is(dockerOptions(m.targets.docker, m).baseImage, 'python:3.12-slim');
+  assert.is(dockerOptions(m.targets.docker, m).baseImage, 'python:3.12-slim-bookworm');
   assert.is(djangoOptions(m.targets.django, m).path, 'mysite/deploy_settings.py');
   assert.is(digitalOceanOptions(m.targets.digitalocean).path, '.do/app.yaml');
 });

@@ -47,7 +47,7 @@ function requirementsCheck(dir: string, files: readonly OutputFile[]): Check {
   if (found.endsWith('requirements.txt') && new RegExp(`^\\s*(-r|--requirement)[=\\s]+(\\./)?${base.replace(/[.]/g, '\\.')}\\s*$`, 'm').test(text)) {
     return { name, status: 'ok', message: `${found} includes ${base}` };
   }
-  const have = new Set(found.endsWith('.txt') ? text.split('\n').map(packageName).filter(Boolean) : [...text.toLowerCase().matchAll(/["']?([a-z0-9][a-z0-9._-]*)\s*(?=[<>=!~;\[\]"'\s,]|$)/gm)].map((m) => m[1]!.replace(/[-_.]+/g, '-')));
+  const have = new Set(found.endsWith('.txt') ? text.split('\n').map(packageName).filter(Boolean) : [...text.toLowerCase().matchAll(/["']?([a-z0-9][a-z0-9._-]*)\s*(?=[<>=!~;[\]"'\s,]|$)/gm)].map((m) => m[1]!.replace(/[-_.]+/g, '-')));
   const missing = wanted.filter((w) => !have.has(w));
   if (!missing.length) return { name, status: 'ok', message: `${found} lists every package of ${deploy.path}` };
   return {

@@ -6,7 +6,7 @@
 import { setIn } from './draft.js';
 import type { Draft } from './draft.js';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A leading `python manage.py migrate ...` of a chained command. */
 const MIGRATE = /^(?:python3?\s+)?(?:\.\/)?manage\.py\s+migrate\b[^&;|]*$/;
@@ -32,7 +32,7 @@ export function importCommand(raw: string, root: string, sourceDir = '.', splitR
   // Relative to the component's folder: a Django root inside it is what `cd` and --chdir name.
   const rel = sourceDir !== '.' && (root === sourceDir || root.startsWith(`${sourceDir}/`)) ? root.slice(sourceDir.length + 1) || '.' : root;
   if (rel !== '.') {
-    const r = escape(rel);
+    const r = escapeRegex(rel);
     command = command.replace(new RegExp(`^cd\\s+(?:\\./)?${r}/?\\s*&&\\s*`), '');
     command = command.replace(new RegExp(`(\\bgunicorn\\b[^&|;]*?)\\s+--(?:chdir|pythonpath)(?:\\s+|=)(?:\\./)?${r}/?(?=\\s|$)`, 'g'), '$1');
   }
