@@ -169,6 +169,12 @@ t('a secret of the app never gets a value in the workflow, whatever the options'
   assert.not.match(text, /SENTRY_DSN/);
 });
 
+t('a secret of the app named like a CI secret is referenced, not given a value', () => {
+  const r = compileText('version: 1\nname: ab\ndjango:\n  project: ab\nenv:\n  FLY_API_TOKEN:\n    secret: true\ntargets:\n  github-actions:\n    deploy: [fly]\n');
+  assert.equal(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), []);
+  assert.match(r.files.find((f) => f.path === WORKFLOW)!.contents, 'FLY_API_TOKEN: ${{ secrets.FLY_API_TOKEN }}');
+});
+
 t('output policy: CI files and example env files only when a target declares the exact path', () => {
   const owned = { 'github-actions': [WORKFLOW], docker: ['Dockerfile', '.env.example'], wild: ['.github/**', '.env.*', '.circleci/*'] };
   assert.is(refuseOutputPath(WORKFLOW, 'github-actions', owned), null);

@@ -279,9 +279,12 @@ export function redactDiagnostics(list: Diagnostic[], text: string): Diagnostic[
 
 // --- generated files -------------------------------------------------------------------------------------------
 
-/** A value that is only a reference to be resolved by the platform (`${db.DATABASE_URL}`) or an encrypted blob. */
+/**
+ * A value that is only a reference to be resolved by the platform (`${db.DATABASE_URL}`), an expression a CI
+ * resolves from its secret store (`${{ secrets.NAME }}`), or an encrypted blob.
+ */
 function isReference(v: string): boolean {
-  return /^\$\{[^}]*\}$/.test(v.trim()) || /^EV\[\d+:[^\]]+\]$/.test(v.trim());
+  return /^\$\{[^}]*\}$/.test(v.trim()) || /^\$\{\{[^{}]*\}\}$/.test(v.trim()) || /^EV\[\d+:[^\]]+\]$/.test(v.trim());
 }
 
 function hasValue(v: unknown): boolean {
