@@ -7,7 +7,6 @@ import { isUtf8 } from 'node:buffer';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node, ParsedNode, YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
-import { nullPrototype } from '../names.js';
 
 export const LIMITS = {
   /** Largest deploy.yaml accepted, in bytes. Real specs are a few KiB. */
@@ -223,8 +222,7 @@ export function loadSpec(file: string, input: string | Uint8Array): LoadedSpec {
 
   let data: unknown;
   try {
-    // Every mapping without a prototype: a key such as `constructor` or `__proto__` is only ever a name.
-    data = nullPrototype(doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }));
+    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (err) {
     const msg = (err as Error).message;
     const d = /alias count/i.test(msg)

@@ -19,10 +19,14 @@ export function mergeOverlay(base: unknown, overlay: unknown): unknown {
   return out;
 }
 
-/** The spec as seen with environment `env` applied (or the base spec), without the `environments` block. */
+/**
+ * The spec as seen with environment `env` applied (or the base spec), without the `environments` block. The view
+ * is a deep copy in which every mapping has a null prototype: rules, normalize and the targets read names from it
+ * (`processes.constructor`, `sizes.toString`) and never find a property of Object.prototype.
+ */
 export function applyEnvironment(data: Data, env: string | null): Data {
   const base = Object.create(null) as Data;
-  for (const k of Object.keys(data)) if (k !== 'environments') base[k] = data[k];
+  for (const k of Object.keys(data)) if (k !== 'environments') base[k] = nullPrototype(data[k]);
   if (env === null) return base;
   const overlay = ownValue(data.environments as Data | undefined, env);
   return mergeOverlay(base, overlay ?? {}) as Data;
