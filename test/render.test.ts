@@ -16,7 +16,6 @@ import { EXAMPLES, exampleText } from './helpers/paas.js';
 import { brief, compileText, CONFORMANCE, MINIMAL, skipLoudly, unvendored, yaml } from './helpers/spec.js';
 
 const test = suite('render');
-// biome-ignore lint/suspicious/noExplicitAny: parsed YAML.
 type Any = any;
 
 const build = (text: string, env: string | null = null) => {

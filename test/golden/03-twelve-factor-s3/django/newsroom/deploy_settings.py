@@ -55,6 +55,8 @@ _ENV_CSRF_TRUSTED_ORIGINS = "DJANGO_CSRF_TRUSTED_ORIGINS"
 _ENV_SSL_REDIRECT = "DJANGO_SECURE_SSL_REDIRECT"
 _ENV_LOG_LEVEL = "DJANGO_LOG_LEVEL"
 _ENV_STATIC_ROOT = "DJANGO_STATIC_ROOT"
+_ENV_MEDIA_ROOT = "DJANGO_MEDIA_ROOT"
+_ENV_PROXY_SSL_HEADER = "DJANGO_SECURE_PROXY_SSL_HEADER"
 _ENV_PLATFORM = "DEPLOYSPEC_PLATFORM"
 _ENV_SENTRY_ENVIRONMENT = "SENTRY_ENVIRONMENT"
 # How each platform deployspec builds for is recognised at run time ("detect" is set only there), the hosts it
@@ -259,8 +261,12 @@ def _s3(settings):
 
 
 def _https(settings):
-    # The platform's router terminates TLS and says so in X-Forwarded-Proto.
-    settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The platform's router terminates TLS and says so in X-Forwarded-Proto. Reached directly (compose publishes
+    # gunicorn itself), any client could send that header: then it is not trusted.
+    if _flag(_ENV_PROXY_SSL_HEADER, True):
+        settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    else:
+        settings.pop("SECURE_PROXY_SSL_HEADER", None)
     settings["SECURE_SSL_REDIRECT"] = _flag(_ENV_SSL_REDIRECT, _SPEC_SSL_REDIRECT)
     if _SPEC_HEALTH_CHECK_PATH is not None:
         exempt = "^" + re.escape(_SPEC_HEALTH_CHECK_PATH.lstrip("/")) + "$"

@@ -52,6 +52,8 @@ _ENV_CSRF_TRUSTED_ORIGINS = "DJANGO_CSRF_TRUSTED_ORIGINS"
 _ENV_SSL_REDIRECT = "DJANGO_SECURE_SSL_REDIRECT"
 _ENV_LOG_LEVEL = "DJANGO_LOG_LEVEL"
 _ENV_STATIC_ROOT = "DJANGO_STATIC_ROOT"
+_ENV_MEDIA_ROOT = "DJANGO_MEDIA_ROOT"
+_ENV_PROXY_SSL_HEADER = "DJANGO_SECURE_PROXY_SSL_HEADER"
 _ENV_PLATFORM = "DEPLOYSPEC_PLATFORM"
 _ENV_SENTRY_ENVIRONMENT = "SENTRY_ENVIRONMENT"
 # How each platform deployspec builds for is recognised at run time ("detect" is set only there), the hosts it
@@ -77,6 +79,7 @@ def configure(settings):
     _hosts(settings, platform)
     _database(settings, platform, build)
     _static(settings, build)
+    _local_media(settings)
     _https(settings)
     _middleware(settings)
     _logging(settings)
@@ -211,6 +214,13 @@ def _set_storage(settings, alias, backend):
     settings["STORAGES"] = storages
 
 
+def _local_media(settings):
+    # Uploads stay on disk: in MEDIA_ROOT when the project set one, else media/ beside manage.py (the folder the
+    # Docker image makes writable and compose keeps in a volume).
+    if _env(_ENV_MEDIA_ROOT) or not settings.get("MEDIA_ROOT"):
+        settings["MEDIA_ROOT"] = str(Path(_env(_ENV_MEDIA_ROOT) or _ROOT / "media"))
+
+
 def _static(settings, build):
     settings["STATIC_URL"] = _SPEC_STATIC_URL
     settings["STATIC_ROOT"] = str(Path(_env(_ENV_STATIC_ROOT) or _ROOT / _SPEC_STATIC_ROOT))
@@ -229,8 +239,12 @@ def _static(settings, build):
 
 
 def _https(settings):
-    # The platform's router terminates TLS and says so in X-Forwarded-Proto.
-    settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The platform's router terminates TLS and says so in X-Forwarded-Proto. Reached directly (compose publishes
+    # gunicorn itself), any client could send that header: then it is not trusted.
+    if _flag(_ENV_PROXY_SSL_HEADER, True):
+        settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    else:
+        settings.pop("SECURE_PROXY_SSL_HEADER", None)
     settings["SECURE_SSL_REDIRECT"] = _flag(_ENV_SSL_REDIRECT, _SPEC_SSL_REDIRECT)
     if _SPEC_HEALTH_CHECK_PATH is not None:
         exempt = "^" + re.escape(_SPEC_HEALTH_CHECK_PATH.lstrip("/")) + "$"
