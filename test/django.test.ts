@@ -20,7 +20,7 @@ function python(script: string, input: string): unknown {
   return JSON.parse(r.stdout);
 }
 
-/** Parses each module with ast and literal_evals every module-level SPEC_* assignment. */
+/** Parses each module with ast and literal_evals every module-level _SPEC_* assignment (keys without the underscore). */
 const SPEC_VALUES = `
 import ast, json, sys
 out = []
@@ -28,8 +28,8 @@ for src in json.load(sys.stdin):
     tree = ast.parse(src)
     values = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.startswith("SPEC_"):
-            values[node.targets[0].id] = ast.literal_eval(node.value)
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.startswith("_SPEC_"):
+            values[node.targets[0].id[1:]] = ast.literal_eval(node.value)
     out.append(values)
 print(json.dumps(out))
 `;
@@ -84,11 +84,14 @@ test('pyLiteral: spec strings with quotes, U+2028, non-BMP and backslash-free pa
   ok.forEach((r, i) => assert.is(values[i]!.SPEC_STATIC_ROOT, r.model!.static.root));
 });
 
-test('the info finding names the one line to add; a module outside the project is flagged', () => {
+test('the settings module is what every platform runs: it imports the project\'s production settings; a module outside the project is flagged', () => {
   const ok = compileText('version: 1\nname: app\ndjango:\n  project: shop\n  settings: shop.settings.prod\n', { targets: [django] });
-  const info = ok.diagnostics.find((d) => d.code === 'django/settings-import');
+  const info = ok.diagnostics.find((d) => d.code === 'django/settings-module');
   assert.is(info?.severity, 'info');
-  assert.match(info!.message, 'end of shop.settings.prod: from shop.deploy_settings import configure; configure(globals())');
+  assert.match(info!.message, 'DJANGO_SETTINGS_MODULE is shop.deploy_settings in every generated file: it imports shop.settings.prod unchanged');
+  assert.match(moduleOf(ok), '\nfrom shop.settings.prod import *  # noqa');
+  assert.match(moduleOf(ok), /\nconfigure\(globals\(\)\)\n$/);
+  assert.is(ok.model!.env.find((v) => v.name === 'DJANGO_SETTINGS_MODULE')?.value, 'shop.deploy_settings');
   assert.ok(ok.files.some((f) => f.path === 'requirements-deploy.txt'));
 
   const odd = compileText(yaml`

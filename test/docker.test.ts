@@ -33,7 +33,7 @@ test('every example builds for docker with no errors or warnings', () => {
   for (const [name, r] of exampleResults) {
     const bad = r.diagnostics.filter((d) => d.severity !== 'info');
     assert.equal(bad.map((d) => `${d.code} ${d.message}`), [], name);
-    assert.equal(r.files.map((f) => f.path), ['.dockerignore', 'Dockerfile', 'compose.yaml'], name);
+    assert.equal(r.files.map((f) => f.path), ['.dockerignore', '.env.example', 'Dockerfile', 'compose.yaml'], name);
   }
 });
 

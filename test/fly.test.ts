@@ -172,7 +172,7 @@ test('secrets never reach fly.toml: an info finding names them with placeholders
       SITE_NAME: "My site"
   `);
   const t = toml(r);
-  assert.equal(t.env, { DJANGO_SETTINGS_MODULE: 'mysite.settings', SITE_NAME: 'My site' });
+  assert.equal(t.env, { DJANGO_SETTINGS_MODULE: 'mysite.deploy_settings', SITE_NAME: 'My site' });
   const s = r.diagnostics.find((d) => d.code === 'fly/secrets')!;
   assert.is(s.severity, 'info');
   assert.match(s.message, 'fly secrets set API_TOKEN=… BROKER_URL=… DATABASE_URL=… REDIS_URL=… SECRET_KEY=… STRIPE_KEY=…');

@@ -100,7 +100,7 @@ function checkOutputs(r: CompileResult): string[] {
   problems.push(...lintDockerfile(dockerfile).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `Dockerfile:${f.line}: ${f.code} ${f.message}`));
   const instructions = DockerfileParser.parse(dockerfile).getInstructions();
   if (instructions.filter((i) => i.getKeyword() === 'CMD').length !== 1) problems.push('Dockerfile must have exactly one CMD');
-  if (instructions.some((i) => !['FROM', 'ARG', 'ENV', 'WORKDIR', 'RUN', 'COPY', 'USER', 'EXPOSE', 'HEALTHCHECK', 'CMD', 'SHELL'].includes(i.getKeyword()))) problems.push('Dockerfile has an unexpected instruction');
+  if (instructions.some((i) => !['FROM', 'ARG', 'ENV', 'WORKDIR', 'RUN', 'COPY', 'USER', 'EXPOSE', 'HEALTHCHECK', 'CMD', 'SHELL', 'ENTRYPOINT'].includes(i.getKeyword()))) problems.push('Dockerfile has an unexpected instruction');
   const settings = r.files.find((f) => f.path === djangoOptions(m.targets.django, m).path)!;
   if (pythonOk) {
     const dir = mkdtempSync(join(tmpdir(), 'deployspec-prop-'));

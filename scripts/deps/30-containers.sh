@@ -21,8 +21,9 @@ BASE=${DEPLOYSPEC_CONTAINERS_DIR:-/opt/deployspec-test/containers}
 PKGS=(podman runc slirp4netns uidmap fuse-overlayfs catatonit containernetworking-plugins mmdebstrap)
 MIRROR=${DEPLOYSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PY_ROOTS=(python3-django python3-gunicorn python3-whitenoise python3-dj-database-url python3-psycopg2 python3-redis python3-urllib3 python3-certifi)
-# Newer than bookworm's: what the generated requirements-deploy.txt asks for (sentry-sdk>=1.40), pure Python.
-PY_NEWER=(trixie:python3-sentry-sdk)
+# Newer than bookworm's: what the generated requirements-deploy.txt and the examples ask for (Django>=4.2, gunicorn>=23,
+# WhiteNoise>=6.8, sentry-sdk>=1.40), all pure Python.
+PY_NEWER=(trixie:python3-sentry-sdk trixie:python3-django trixie:python3-gunicorn trixie:python3-whitenoise)
 # Parts of Python or setuptools itself, already in every virtualenv.
 PY_SKIP='^python3-(distutils|lib2to3|pkg-resources|setuptools|pip|venv|minimal)$'
 
@@ -73,6 +74,9 @@ mkdir -p "$TMP/debs" "$TMP/root"
 mapfile -t closure < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
   --no-replaces --no-enhances --no-pre-depends "${PY_ROOTS[@]}" 2>/dev/null | grep -E '^python3-[a-z0-9.-]+$' | grep -vE "$PY_SKIP" | sort -u)
 [ ${#closure[@]} -ge ${#PY_ROOTS[@]} ] || die "apt-cache found no dependency closure for ${PY_ROOTS[*]} (apt-get update?)"
+# A package taken from a newer suite replaces bookworm's (both unpacked in one root would mix their metadata).
+newer=" ${PY_NEWER[*]#*:} "
+mapfile -t closure < <(for p in "${closure[@]}"; do case "$newer" in *" $p "*) ;; *) echo "$p" ;; esac; done)
 # Django's admin links its jQuery to libjs-jquery: unpacked beside it so the links resolve.
 (cd "$TMP/debs" && apt-get download -qq -o APT::Sandbox::User=root "${closure[@]}" libjs-jquery >/dev/null 2>&1) ||
   die "apt-get download failed for: ${closure[*]} libjs-jquery"

@@ -27,7 +27,7 @@ export function requirements(model: DeployModel): string[] {
   const out: string[] = [];
   // The oldest releases the end-to-end tests prove with Django 4.2, 5.2 and 6.x.
   if (model.processes.some((p) => /^gunicorn(\s|$)/.test(p.command))) out.push('gunicorn>=23');
-  if (model.database) out.push('dj-database-url>=2', 'psycopg2-binary>=2.9');
+  if (model.database) out.push('dj-database-url>=0.5', 'psycopg2-binary>=2.9');
   if (model.static.serve === 'whitenoise') out.push('whitenoise>=6.8');
   if (model.cache) out.push('redis>=4.0');
   if (model.media.storage === 's3') out.push('django-storages[s3]>=1.14');

@@ -184,7 +184,12 @@ def _database(settings, platform, build):
     import dj_database_url
 
     ssl = _SPEC_DB_SSL_REQUIRE if _SPEC_DB_SSL_REQUIRE is not None else bool(platform and platform["database_tls"])
-    config = dj_database_url.parse(url, conn_max_age=_SPEC_CONN_MAX_AGE, conn_health_checks=bool(_SPEC_CONN_MAX_AGE), ssl_require=ssl)
+    # Works with every dj-database-url from 0.5 (which names the psycopg2 backend Django 3.0 removed) to 3.x.
+    config = dj_database_url.parse(url, conn_max_age=_SPEC_CONN_MAX_AGE, ssl_require=ssl)
+    if config.get("ENGINE") == "django.db.backends.postgresql_psycopg2":
+        config["ENGINE"] = "django.db.backends.postgresql"
+    if _SPEC_CONN_MAX_AGE:
+        config["CONN_HEALTH_CHECKS"] = True
     # Layer, never replace: the URL gives the connection; every other option the project set is kept
     # (ATOMIC_REQUESTS, TEST, OPTIONS, its own CONN_MAX_AGE, a PostgreSQL-based ENGINE such as PostGIS).
     current = dict((settings.get("DATABASES") or {}).get("default") or {})
