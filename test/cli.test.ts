@@ -59,7 +59,8 @@ test('a secret written in the file is masked in the code frame (CI logs are ofte
   }
   const text = runCli(['validate'], { cwd: dir }).stderr;
   assert.ok(text.includes('  6 |   STRIPE_API_KEY: *******************'), text);
-  assert.ok(text.includes('  9 |     value: ***************  # here'), text);
+  // A value cut by ` #` is masked to the end of the line: what follows may be part of it.
+  assert.ok(text.includes('  9 |     value: ***********************\n'), text);
 });
 
 test('warnings pass unless --strict', () => {
