@@ -27,3 +27,21 @@ export function webCommand(model: DeployModel, p: ProcessModel, root: string, ex
 export function notOneLine(command: string): boolean {
   return /[\r\n\u0000]/.test(command) || command.trim() === '';
 }
+
+const PLAIN_WORDS = /^[A-Za-z0-9_@%+=:,./-]+(?:[ \t]+[A-Za-z0-9_@%+=:,./-]+)*$/;
+const SHELL_KEYWORD = /^(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|!|\{|\(|exec|cd|export|set)$/;
+
+/**
+ * The exec-form argv of a one-line command (a container's CMD or command). Commands made only of plain words
+ * (no quotes, no `$`, no operators) run without a shell, so signals reach the process directly. Anything else is
+ * shell syntax by the user's intent and runs through `/bin/sh -c`; a single simple command is prefixed with `exec`
+ * so the shell is replaced by it.
+ */
+export function execArgv(command: string): string[] {
+  const cmd = command.trim();
+  const words = cmd.split(/[ \t]+/);
+  const first = words[0] ?? '';
+  if (PLAIN_WORDS.test(cmd) && !first.includes('=')) return words;
+  const compound = /[;&|<>`\n]|\$\(/.test(cmd) || SHELL_KEYWORD.test(first) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(first);
+  return ['/bin/sh', '-c', compound ? cmd : `exec ${cmd}`];
+}

@@ -1,4 +1,5 @@
 /** Escaping and checks for values placed in a Dockerfile, .dockerignore or compose file. */
+import { execArgv } from '../../src/model/commands.js';
 
 /** Control characters (newlines included) end or corrupt a Dockerfile instruction; no quoting makes them safe. */
 export const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
@@ -23,22 +24,8 @@ export function composeLiteral(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 
-const PLAIN_WORDS = /^[A-Za-z0-9_@%+=:,./-]+(?:[ \t]+[A-Za-z0-9_@%+=:,./-]+)*$/;
-const SHELL_KEYWORD = /^(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|!|\{|\(|exec|cd|export|set)$/;
-
-/**
- * argv for a one-line command. Commands made only of plain words (no quotes, no `$`, no operators) run without a
- * shell, so signals reach the process directly. Anything else is shell syntax by the user's intent and runs
- * through `/bin/sh -c`; a single simple command is prefixed with `exec` so the shell is replaced by it.
- */
-export function commandArgv(command: string): string[] {
-  const cmd = command.trim();
-  const words = cmd.split(/[ \t]+/);
-  const first = words[0] ?? '';
-  if (PLAIN_WORDS.test(cmd) && !first.includes('=')) return words;
-  const compound = /[;&|<>`\n]|\$\(/.test(cmd) || SHELL_KEYWORD.test(first) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(first);
-  return ['/bin/sh', '-c', compound ? cmd : `exec ${cmd}`];
-}
+/** argv for a one-line command (see execArgv): Dockerfile CMD and compose `command` use the exec form. */
+export const commandArgv = execArgv;
 
 /** True when a shell command pipes (`a | b`, not `a || b`): such RUN lines need `pipefail`. */
 export function hasPipe(command: string): boolean {

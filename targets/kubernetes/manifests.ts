@@ -6,7 +6,7 @@
  * Standards" (restricted), "Ingress", "HorizontalPodAutoscaler Walkthrough" and "Specifying a Disruption Budget".
  */
 import { createHash } from 'node:crypto';
-import { webCommand } from '../../src/model/commands.js';
+import { execArgv, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, EnvVarModel, ProcessModel, SpecPath } from '../../src/model/model.js';
 import { RUNTIME_ENV } from '../../src/contract.js';
 import type { Finding } from '../../src/spec/finding.js';
@@ -77,21 +77,9 @@ export function k8sLiteral(text: string): string {
   return text.replace(/\$/g, '$$$$');
 }
 
-const PLAIN_WORDS = /^[A-Za-z0-9_@%+=:,./-]+(?:[ \t]+[A-Za-z0-9_@%+=:,./-]+)*$/;
-const SHELL_KEYWORD = /^(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|!|\{|\(|exec|cd|export|set)$/;
-
-/**
- * The container command for a one-line shell command: plain words run without a shell (signals reach the process);
- * anything else runs with `/bin/sh -c`, a single simple command behind `exec` so the shell is replaced by it.
- */
+/** The container command for a one-line command (see execArgv), with `$` kept literal for Kubernetes. */
 export function commandArgv(command: string): string[] {
-  const cmd = command.trim();
-  const words = cmd.split(/[ \t]+/);
-  const first = words[0] ?? '';
-  const argv = PLAIN_WORDS.test(cmd) && !first.includes('=')
-    ? words
-    : ['/bin/sh', '-c', /[;&|<>`\n]|\$\(/.test(cmd) || SHELL_KEYWORD.test(first) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(first) ? cmd : `exec ${cmd}`];
-  return argv.map(k8sLiteral);
+  return execArgv(command).map(k8sLiteral);
 }
 
 /**
