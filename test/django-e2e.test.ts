@@ -25,6 +25,7 @@ import type { Postgres } from './helpers/postgres.js';
 import { freePort, http, listeners, run, startServer, waitForHttp } from './helpers/processes.js';
 import { loadMatrix, PSYCOPG3_PATH, ROOT, rootRunner } from './helpers/django-matrix.js';
 import type { DjangoEnvironment } from './helpers/django-matrix.js';
+import { missingForDjango, procfile, pythonBase, skipOrFail } from './helpers/e2e.js';
 
 const EXAMPLE = join(ROOT, 'examples/07-django-project');
 const HOST = 'notes.example.com';
@@ -38,30 +39,9 @@ const MINIMUM = { whitenoise: '6.8', gunicorn: '23', 'dj-database-url': '2' };
 
 const e2e = suite('django-e2e');
 
-/** Skips loudly; in CI (CI=true), which installs everything (scripts/system-deps.sh), the test fails instead. */
-function skipOrFail(name: string, message: string): void {
-  if (process.env.CI === 'true') e2e(name, () => assert.unreachable(`${message} — CI must run the end-to-end test`));
-  else {
-    const bar = '!'.repeat(100);
-    console.warn(`\n${bar}\n!! SKIPPED: ${name} — ${message}\n${bar}\n`);
-    e2e.skip(name, () => {});
-  }
-}
-
-function has(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-
 const pgBin = postgresBin();
 const matrix = loadMatrix();
-const isRoot = process.getuid?.() === 0;
-const missing = [
-  pgBin ? '' : 'PostgreSQL (Debian package postgresql)',
-  has('openssl') ? '' : 'openssl',
-  has('unshare') && has('chroot') ? '' : 'unshare/chroot (util-linux, coreutils)',
-  isRoot ? '' : 'root (the tests enter Debian root filesystems with chroot in private namespaces)',
-  'missing' in matrix ? matrix.missing : '',
-].filter(Boolean);
+const missing = missingForDjango(pgBin, matrix);
 
 let pg: Postgres | null = null;
 let work = '';
@@ -81,16 +61,6 @@ e2e.after(() => {
   pg?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** `name: command` lines of a Procfile, as node-foreman reads them. */
-function procfile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
 
 /** a >= b for dotted versions (Debian epochs and revisions stripped). */
 function atLeast(version: string, min: string): boolean {
@@ -172,7 +142,13 @@ async function serveAndCheck(p: Platform, command: string, env: NodeJS.ProcessEn
     assert.match(cookie, /csrftoken=[^;]+;.*Secure/, `${label}: secure CSRF cookie`);
     const csrfCookie = /csrftoken=([^;]+)/.exec(cookie)![1]!;
     const post = (origin: string) =>
-      http(port, '/notes/', { ...HTTPS, 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `csrftoken=${csrfCookie}`, Origin: origin, Referer: `${origin}/` }, 'POST', `csrfmiddlewaretoken=${encodeURIComponent(token!)}&text=posted`);
+      http(
+        port,
+        '/notes/',
+        { ...HTTPS, 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `csrftoken=${csrfCookie}`, Origin: origin, Referer: `${origin}/` },
+        'POST',
+        `csrfmiddlewaretoken=${encodeURIComponent(token!)}&text=posted`,
+      );
     const trusted = await post('https://www.notes.example.org');
     assert.is(trusted.status, 201, `${label}: POST from a trusted origin → ${trusted.status}\n${server.output().slice(-1500)}`);
     assert.is((await post('https://evil.example.net')).status, 403, `${label}: POST from another origin is refused`);
@@ -227,15 +203,7 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
     pg!.createDatabase(db);
     const port = await freePort();
     const pythonPath = [driver === 'psycopg' ? PSYCOPG3_PATH : '', env.pythonPath].filter(Boolean).join(':');
-    const base: NodeJS.ProcessEnv = {
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      HOME: '/tmp',
-      LANG: 'C.UTF-8',
-      PYTHONDONTWRITEBYTECODE: '1',
-      ...(pythonPath ? { PYTHONPATH: pythonPath } : {}),
-      // libpq's default is "prefer": without this, a client would use TLS on its own and hide a missing sslmode.
-      PGSSLMODE: 'disable',
-    };
+    const base = pythonBase(pythonPath);
     const secret = randomBytes(40).toString('base64url');
     const runtime = (appName: string): NodeJS.ProcessEnv => ({
       ...base,
@@ -254,7 +222,14 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
     const herokuEnv = (dyno: string): NodeJS.ProcessEnv => ({ ...runtime(heroku.appName), ...herokuVars, DYNO: dyno, DATABASE_URL: pg!.url(db) });
 
     const versions = (await mustRun(heroku, PROBE, base)).trim().split('\n');
-    const seen = JSON.parse(versions[0]!) as { django: string; djangoFile: string; python: string; gunicorn: string; whitenoise: string; driver: [string, string, string, string] };
+    const seen = JSON.parse(versions[0]!) as {
+      django: string;
+      djangoFile: string;
+      python: string;
+      gunicorn: string;
+      whitenoise: string;
+      driver: [string, string, string, string];
+    };
     assert.is(seen.django, env.version, `the matrix promised Django ${env.version}, the root has ${seen.django} (${seen.djangoFile})`);
     assert.ok(seen.django.startsWith(env.series + '.'));
     assert.is(seen.driver[0], driver, `Django's postgresql backend picked ${seen.driver[0]} (${seen.driver[3]})`);
@@ -264,7 +239,12 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
       assert.ok(atLeast(v, min), `${pkg} ${v} is older than ${min}`);
     }
 
-    const check = await mustRun(heroku, 'python manage.py check --deploy --fail-level WARNING', { ...base, ...herokuVars, SECRET_KEY: secret, DATABASE_URL: pg!.url(db) });
+    const check = await mustRun(heroku, 'python manage.py check --deploy --fail-level WARNING', {
+      ...base,
+      ...herokuVars,
+      SECRET_KEY: secret,
+      DATABASE_URL: pg!.url(db),
+    });
     assert.match(check, /System check identified no issues/);
     // Development is untouched: manage.py's own settings, with no production variable at all.
     const dev = await mustRun(heroku, 'python manage.py check', base);
@@ -273,7 +253,10 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
     const kept = await mustRun(heroku, KEPT, herokuEnv('run.1'));
     assert.match(kept, /^kept: True 5 Europe\/Berlin ops@notes\.example\.com notes False$/m, kept);
 
-    const noKey = await run(inRoot!(env, source, '/app', 'python manage.py check'), { cwd: work, env: { ...base, ...herokuVars, SECRET_KEY: '', DATABASE_URL: pg!.url(db) } });
+    const noKey = await run(inRoot!(env, source, '/app', 'python manage.py check'), {
+      cwd: work,
+      env: { ...base, ...herokuVars, SECRET_KEY: '', DATABASE_URL: pg!.url(db) },
+    });
     assert.is.not(noKey.code, 0);
     assert.match(noKey.stderr, /deploy_settings: SECRET_KEY is not set/);
 
@@ -285,7 +268,10 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
     assert.ok(lines.release && lines.web, 'the generated Procfile has release and web lines');
     // Off the platform the settings do not ask for TLS, and this server refuses anything else: the release
     // command below succeeds only because the settings require TLS on Heroku (DYNO set).
-    const offPlatform = await run(inRoot!(env, source, '/app', lines.release!), { cwd: work, env: { ...runtime(heroku.appName), ...herokuVars, DATABASE_URL: pg!.url(db) } });
+    const offPlatform = await run(inRoot!(env, source, '/app', lines.release!), {
+      cwd: work,
+      env: { ...runtime(heroku.appName), ...herokuVars, DATABASE_URL: pg!.url(db) },
+    });
     assert.is.not(offPlatform.code, 0, 'without DYNO, the release command must not reach the TLS-only server');
     assert.match(offPlatform.stderr, /no encryption/, `refused by pg_hba for lack of TLS:\n${offPlatform.stderr.slice(-800)}`);
 
@@ -296,23 +282,36 @@ function e2eRun(env: DjangoEnvironment, driver: Driver): void {
     await serveAndCheck(heroku, lines.web!, herokuEnv('web.1'));
 
     type DoEnv = { key: string; value?: string };
-    const app = parse(readFileSync(join(source, '.do/app.yaml'), 'utf8')) as { envs?: DoEnv[]; services: { run_command: string; envs?: DoEnv[] }[]; jobs?: { kind: string; run_command: string }[] };
+    const app = parse(readFileSync(join(source, '.do/app.yaml'), 'utf8')) as {
+      envs?: DoEnv[];
+      services: { run_command: string; envs?: DoEnv[] }[];
+      jobs?: { kind: string; run_command: string }[];
+    };
     const pre = (app.jobs ?? []).filter((j) => j.kind === 'PRE_DEPLOY');
     assert.ok(pre.length, 'app.yaml has a PRE_DEPLOY job');
     pg!.sql(db, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public');
     const appPlatform: Platform = { ...heroku, label: `App Platform (Django ${env.version}, ${driver})`, at: '/workspace', appName: `e2e-do-${id}` };
     // App Platform sets the spec's variables, binding ${db.DATABASE_URL} (with sslmode=require) and ${APP_DOMAIN};
     // PORT is the service's own and the test's servers bind 127.0.0.1 (GUNICORN_CMD_ARGS), so it is left out.
-    const binds: Record<string, string> = { '${db.DATABASE_URL}': `${pg!.url(db)}?sslmode=require`, '${APP_DOMAIN}': `notes-${randomBytes(3).toString('hex')}.ondigitalocean.app` };
-    const doVars = (list: DoEnv[] = []): NodeJS.ProcessEnv => Object.fromEntries(list.flatMap((e) => (e.value === undefined || e.key === 'PORT' ? [] : [[e.key, binds[e.value] ?? e.value]])));
+    const binds: Record<string, string> = {
+      '${db.DATABASE_URL}': `${pg!.url(db)}?sslmode=require`,
+      '${APP_DOMAIN}': `notes-${randomBytes(3).toString('hex')}.ondigitalocean.app`,
+    };
+    const doVars = (list: DoEnv[] = []): NodeJS.ProcessEnv =>
+      Object.fromEntries(list.flatMap((e) => (e.value === undefined || e.key === 'PORT' ? [] : [[e.key, binds[e.value] ?? e.value]])));
     const doEnv = { ...runtime(appPlatform.appName), ...doVars(app.envs) };
-    assert.ok(doEnv.DATABASE_URL?.includes('sslmode=require') && doEnv.DJANGO_SETTINGS_MODULE?.endsWith('.deploy_settings'), 'app.yaml binds the database and the generated settings module');
+    assert.ok(
+      doEnv.DATABASE_URL?.includes('sslmode=require') && doEnv.DJANGO_SETTINGS_MODULE?.endsWith('.deploy_settings'),
+      'app.yaml binds the database and the generated settings module',
+    );
     for (const job of pre) await mustRun(appPlatform, job.run_command, doEnv);
     assert.is(pg!.sql(db, "SELECT count(*) FROM django_migrations WHERE app = 'notes'"), '1', 'PRE_DEPLOY job applied the migration');
     await serveAndCheck(appPlatform, app.services[0]!.run_command, { ...doEnv, ...doVars(app.services[0]!.envs) });
 
     const took = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`  django-e2e: Django ${seen.django} on Python ${seen.python} with ${seen.driver[0]} ${seen.driver[1]} (${seen.driver[2]}), gunicorn ${seen.gunicorn}, WhiteNoise ${seen.whitenoise}, dj-database-url ${versions[1]}: ${took} s`);
+    console.log(
+      `  django-e2e: Django ${seen.django} on Python ${seen.python} with ${seen.driver[0]} ${seen.driver[1]} (${seen.driver[2]}), gunicorn ${seen.gunicorn}, WhiteNoise ${seen.whitenoise}, dj-database-url ${versions[1]}: ${took} s`,
+    );
   });
 }
 
@@ -320,18 +319,22 @@ for (const series of SERIES) {
   const env = 'environments' in matrix ? matrix.environments.find((e) => e.series === series) : undefined;
   for (const driver of DRIVERS) {
     const name = `Django ${series}${series.includes('.') ? '' : '.x'} + ${driver}: end to end`;
-    if (missing.length) skipOrFail(name, `missing: ${missing.join('; ')}. Run \`sudo bash scripts/system-deps.sh\`.`);
-    else if (!env) skipOrFail(name, `the matrix in ${'dir' in matrix ? matrix.dir : '?'} has no Django ${series}. Run \`sudo bash scripts/system-deps.sh\`.`);
+    if (missing.length) skipOrFail(e2e, name, `missing: ${missing.join('; ')}. Run \`sudo bash scripts/system-deps.sh\`.`);
+    else if (!env)
+      skipOrFail(e2e, name, `the matrix in ${'dir' in matrix ? matrix.dir : '?'} has no Django ${series}. Run \`sudo bash scripts/system-deps.sh\`.`);
     else e2eRun(env, driver);
   }
 }
 
 const PG_TEST = 'PostgreSQL uses scram and TLS: a wrong password and an unencrypted connection are refused';
-if (missing.length) skipOrFail(PG_TEST, `missing: ${missing.join('; ')}.`);
+if (missing.length) skipOrFail(e2e, PG_TEST, `missing: ${missing.join('; ')}.`);
 else
   e2e(PG_TEST, () => {
     assert.throws(() => pg!.sql('postgres', 'SELECT 1', 'wrong'), /password authentication failed/);
-    const plain = spawnSync(join(pgBin!, 'psql'), ['-X', '-At', '-c', 'SELECT 1', pg!.url('postgres') + '?sslmode=disable'], { encoding: 'utf8', timeout: 30_000 });
+    const plain = spawnSync(join(pgBin!, 'psql'), ['-X', '-At', '-c', 'SELECT 1', pg!.url('postgres') + '?sslmode=disable'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.is.not(plain.status, 0);
     assert.match(plain.stderr, /no encryption/);
     assert.is(pg!.sql('postgres', 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'), 't');
