@@ -1,6 +1,6 @@
 /** The CLI's conventions, compared as exact output: help, version, usage errors, colour, -C, upward search, --quiet, pipes. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -71,7 +71,7 @@ test('"did you mean" for commands, options, targets and environments; every usag
     else assert.ok(r.stderr.startsWith(stderr), r.stderr);
   }
   const folder = project({ 'sub/readme.txt': 'x' });
-  assert.equal(runCli(['validate', 'sub'], { cwd: folder }), { status: 2, stdout: '', stderr: 'deployspec: no deploy.yaml or deploy.yml in sub; pass the spec file, or run `deployspec init sub`\n' });
+  assert.equal(runCli(['validate', 'sub'], { cwd: folder }), { status: 2, stdout: '', stderr: 'deployspec: no deploy.yaml or deploy.yml or deployspec.yaml or deployspec.yml in sub; pass the spec file, or run `deployspec init sub`\n' });
 });
 
 test('deploy.yaml is found upward from the working folder, up to the git root; -C DIR runs elsewhere', () => {
@@ -84,6 +84,25 @@ test('deploy.yaml is found upward from the working folder, up to the git root; -
   const r = runCli(['validate'], { cwd: join(dir, 'app/static') });
   assert.is(r.status, 2);
   assert.match(r.stderr, /^deployspec: no deploy\.yaml in .*static or the folders above it; pass a file, or run `deployspec init` to create one\n$/);
+});
+
+test('deployspec.yaml is a spec name too: found upward and in a folder argument; two specs in one folder are a usage error', () => {
+  const dir = project({ 'deployspec.yml': MINIMAL, 'app/static/x.txt': 'x' });
+  assert.equal(runCli(['validate'], { cwd: join(dir, 'app/static') }), { status: 0, stdout: '', stderr: '../../deployspec.yml: valid\n' });
+  assert.equal(runCli(['validate', dir]), { status: 0, stdout: '', stderr: `${join(dir, 'deployspec.yml')}: valid\n` });
+  writeFileSync(join(dir, 'deploy.yaml'), MINIMAL);
+  const both = (where: string) => `deployspec: deploy.yaml and deployspec.yml are both in ${where}: deployspec reads one spec per folder; keep one of them (remove or rename the other), or pass the file to use\n`;
+  assert.equal(runCli(['validate'], { cwd: dir }), { status: 2, stdout: '', stderr: both('.') });
+  assert.equal(runCli(['build'], { cwd: join(dir, 'app') }), { status: 2, stdout: '', stderr: both('..') });
+  assert.equal(runCli(['validate', 'app/..'], { cwd: dir }).stderr, both('.'));
+  // naming the file settles it
+  assert.equal(runCli(['validate', 'deployspec.yml'], { cwd: dir }), { status: 0, stdout: '', stderr: 'deployspec.yml: valid\n' });
+  // init sees a deployspec.yaml as an existing spec
+  const other = project({ 'deployspec.yaml': MINIMAL, 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n' });
+  const init = runCli(['init'], { cwd: other });
+  assert.is(init.status, 1);
+  assert.match(init.stderr, /^deployspec: deployspec\.yaml already exists; nothing written/);
+  assert.equal(readdirSync(other).sort(), ['deployspec.yaml', 'manage.py']);
 });
 
 test('colour: NO_COLOR, FORCE_COLOR, --color and --no-color; stdout and stderr decided separately', () => {

@@ -34,7 +34,7 @@ function globRegex(glob: string): string {
 /** The hook runs when the spec, deployspec's own folder or any file a target writes changes. */
 function hookFilter(): string {
   const globs = [...new Set(TARGETS.flatMap((t) => t.outputs))].sort();
-  return ['^deploy\\.ya?ml$', '^\\.deployspec/', ...globs.map(globRegex)].join('|');
+  return ['^deploy(spec)?\\.ya?ml$', '^\\.deployspec/', ...globs.map(globRegex)].join('|');
 }
 
 function replaceBetween(text: string, start: string, end: string, body: string): string | null {

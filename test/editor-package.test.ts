@@ -62,13 +62,40 @@ test('the README modeline works in a project that installed deployspec', async (
   }
 });
 
-test('the SchemaStore catalog entry matches deploy.yaml files and points at the published schema', () => {
+test('the SchemaStore catalog entry matches deployspec.yaml files only and points at the published schema', () => {
   const entry = JSON.parse(readFileSync(ROOT + 'schema/schemastore-catalog-entry.json', 'utf8')) as Record<string, unknown>;
   assert.equal(Object.keys(entry).sort(), ['description', 'fileMatch', 'name', 'url']);
-  assert.equal(entry.fileMatch, ['deploy.yaml', 'deploy.yml']);
+  assert.equal(entry.fileMatch, ['deployspec.yaml', 'deployspec.yml']);
   assert.is(entry.name, 'deployspec');
   assert.ok(typeof entry.description === 'string' && entry.description.length > 20 && !entry.description.endsWith('.'));
   assert.is(entry.url, (JSON.parse(schemaText) as { $id: string }).$id);
+});
+
+test("the catalog entry's fileMatch, as yaml-language-server applies it, checks deployspec.yaml and leaves other tools' deploy.yml alone", async () => {
+  const entry = JSON.parse(readFileSync(ROOT + 'schema/schemastore-catalog-entry.json', 'utf8')) as { fileMatch: string[] };
+  const root = dir + '/match';
+  mkdirSync(root + '/app', { recursive: true });
+  mkdirSync(root + '/config', { recursive: true });
+  const spec = 'version: 1\nname: mysite\ncolour: blue\ndjango:\n  project: mysite\n';
+  // Kamal's config/deploy.yml, and a deploy.yaml without a modeline: neither is matched by the distinctive names.
+  const kamal = 'service: myapp\nimage: user/myapp\nservers:\n  - 192.168.0.1\n';
+  const files: [string, string, [number, string][]][] = [
+    ['app/deployspec.yaml', spec, [[3, 'Property colour is not allowed.']]],
+    ['app/deployspec.yml', spec, [[3, 'Property colour is not allowed.']]],
+    ['config/deploy.yml', kamal, []],
+    ['app/deploy.yaml', spec, []],
+  ];
+  const lsp = new LspClient({ validate: true, schemaStore: { enable: false }, schemas: { [pathToFileURL(SCHEMA_FILE).href]: entry.fileMatch } });
+  try {
+    await lsp.start(root);
+    for (const [path, text, want] of files) {
+      writeFileSync(`${root}/${path}`, text);
+      const diagnostics = await lsp.open(pathToFileURL(`${root}/${path}`).href, text);
+      assert.equal(diagnostics.map((d) => [d.range.start.line + 1, d.message]), want, path);
+    }
+  } finally {
+    await lsp.stop();
+  }
 });
 
 test.run();

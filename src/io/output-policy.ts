@@ -5,7 +5,7 @@
  * - a path is normalized first (`./a//b` is `a/b`); absolute paths, `..`, backslashes and control characters are
  *   refused (`output/outside-project`);
  * - `.deployspec/` is reserved for deployspec's own manifest, journal, lock and template overrides, and the spec
- *   file names (`deploy.yaml`, `deploy.yml`) at the root are never outputs (`output/reserved`);
+ *   file names (`deploy.yaml`, `deploy.yml`, `deployspec.yaml`, `deployspec.yml`) at the root are never outputs (`output/reserved`);
  * - sensitive paths are refused whoever asks: environment files (`.env*`, `*.env`), version-control and credential
  *   folders (`.git/`, `.ssh/`, `.aws/`, ...), keys and key stores (`*.pem`, `*.key`, `id_rsa`, ...), package-manager
  *   credentials (`.npmrc`, `.netrc`, `.pypirc`, ...) (`output/sensitive`);
@@ -42,7 +42,7 @@ export type OwnedPaths = Readonly<Record<string, readonly string[] | undefined>>
 
 /** deployspec's own folder in the output folder. */
 export const RESERVED_DIR = '.deployspec';
-const SPEC_FILES = ['deploy.yaml', 'deploy.yml'];
+const SPEC_FILES = ['deploy.yaml', 'deploy.yml', 'deployspec.yaml', 'deployspec.yml'];
 
 /** Folders whose contents are never an output. */
 const SENSITIVE_DIRS = ['.git', '.hg', '.svn', '.bzr', '.ssh', '.gnupg', '.aws', '.azure', '.gcloud', '.kube', '.docker', '.config', '.github', '.gitlab', '.circleci', '.vscode', '.idea', 'node_modules', '.venv', 'venv', '__pycache__'];

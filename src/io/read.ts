@@ -1,21 +1,39 @@
 /** Reading side of the CLI: the spec file, project facts and template overrides. */
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { UsageError } from '../commands/io.js';
+import { escapeLine } from './terminal.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { closest } from '../diagnostics.js';
 import type { ProjectFacts } from '../model/normalize.js';
 import { io } from './errors.js';
 import { kindOf, lstatOrNull, readRegularFile, statOrNull } from './file.js';
 
-export const SPEC_NAMES = ['deploy.yaml', 'deploy.yml'] as const;
+/**
+ * The names a spec is found by, in a folder: `deploy.yaml` (what `init` writes) and the distinctive `deployspec.yaml`,
+ * which editors match without a modeline (the SchemaStore catalog entry). A folder holds at most one of them.
+ */
+export const SPEC_NAMES = ['deploy.yaml', 'deploy.yml', 'deployspec.yaml', 'deployspec.yml'] as const;
 
 /** The loader refuses larger specs anyway (src/spec/load.ts); reading stops here, before the bytes are in memory. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
 /** Template overrides are small text files. */
 export const MAX_TEMPLATE_BYTES = 256 * 1024;
 
+/** A folder as the user would type it from the working folder: `.`, `..`, `sub`, else in full. */
+function shownFolder(dir: string): string {
+  const rel = relative(process.cwd(), dir).split('\\').join('/');
+  return rel === '' ? '.' : /^(\.\.\/)*\.\.$/.test(rel) || !rel.startsWith('..') ? rel : dir;
+}
+
+/** The spec names present in `dir` (see SPEC_NAMES), as paths. */
+export function specsIn(dir: string): string[] {
+  return SPEC_NAMES.map((name) => join(dir, name)).filter((p, i) => lstatOrNull(p, SPEC_NAMES[i]!));
+}
+
 /**
- * Finds the spec: an explicit path (a folder means the spec inside it), or deploy.yaml / deploy.yml in `cwd`.
+ * Finds the spec: an explicit path (a folder means the spec inside it), or one of SPEC_NAMES in `cwd`. Two of them
+ * in one folder are a usage error naming both: picking one would silently ignore the other.
  * A name that exists but is not a file (a folder called deploy.yaml, a FIFO) is returned too: reading it gives a
  * clear error, where skipping it would silently pick another file.
  */
@@ -26,11 +44,12 @@ export function findSpec(cwd: string, given?: string): string | null {
     if (st?.isDirectory()) return findSpec(p);
     return st || lstatOrNull(p, given) ? p : null;
   }
-  for (const name of SPEC_NAMES) {
-    const p = join(cwd, name);
-    if (lstatOrNull(p, name)) return p;
+  const found = specsIn(cwd);
+  if (found.length > 1) {
+    const names = found.map((p) => basename(p));
+    throw new UsageError(`${names.slice(0, -1).join(', ')} and ${names.at(-1)} are both in ${escapeLine(shownFolder(cwd))}: deployspec reads one spec per folder; keep one of them (remove or rename the other), or pass the file to use`);
   }
-  return null;
+  return found[0] ?? null;
 }
 
 /** The spec's bytes: a regular file of at most 1 MiB (a FIFO, a device, a folder or a huge file is refused). */
