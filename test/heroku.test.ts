@@ -1,4 +1,5 @@
 /** Heroku target: Procfile, app.json and the Python pin, proved against Heroku's schema and the Procfile rules. */
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +11,7 @@ import { schedulerChoice } from '../targets/heroku/scheduler.js';
 import { shellQuote } from '../src/model/commands.js';
 import { EXAMPLES, exampleText, herokuSchemaErrors } from './helpers/paas.js';
 import { parseProcfile } from './helpers/procfile.js';
+import { shellcheck, shellcheckVersion } from './helpers/ci.js';
 import { analyzeText, brief, compileText, MINIMAL, yaml, stubContext } from './helpers/spec.js';
 
 const build = (text: string) => compileText(text, { targets: [heroku] });
@@ -70,6 +72,19 @@ test('shellQuote leaves plain words and quotes everything else for bash', () => 
   assert.is(shellQuote('backend/api'), 'backend/api');
   assert.is(shellQuote("it's"), `'it'\\''s'`);
   assert.is(shellQuote('a b$c'), `'a b$c'`);
+  assert.is(shellQuote('!\\'), `'!'\\\\`);
+  assert.is(shellQuote(''), `''`);
+});
+
+test('shellQuote: the shell reads back every word unchanged, and shellcheck finds nothing to say about the quoting', () => {
+  const words = fc.sample(fc.string({ unit: fc.constantFrom("'", '\\', '"', '$', '`', ' ', '!', 'a', '\n', '*', '#'), maxLength: 8 }), { numRuns: 200, seed: 7 });
+  words.push('', "'", '\\', "\\'", "'\\", 'a\\\\');
+  const script = words.map((w) => `printf '%s\\0' ${shellQuote(w)}`).join('\n') + '\n';
+  const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.stdout.split('\0').slice(0, -1), words);
+  // SC2016 (no expansion in single quotes) is what quoting is for; SC1003 would say the quoting itself looks wrong.
+  if (shellcheckVersion) assert.equal(shellcheck([{ name: 'quoted', script: `#!/bin/sh\n${script}` }]).filter((l) => !l.endsWith('[SC2016]')), []);
 });
 
 test('a command that cannot be one Procfile line is an error finding, never a broken line', () => {

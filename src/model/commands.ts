@@ -1,10 +1,21 @@
 /** Command lines for PaaS process definitions: shell quoting and running from the Django folder of a monorepo. */
 import type { DeployModel, ProcessModel } from './model.js';
 
-/** Quotes a word for a POSIX shell (platforms run process commands through one). */
+/**
+ * Quotes a word for a POSIX shell (platforms run process commands through one). Single quotes keep everything
+ * literal; a quote is written `\'` outside them, and so are backslashes that would end a quoted run (`\\`): the
+ * same word, without the `\'` inside quotes that shellcheck (SC1003) and actionlint flag as a mistaken escape.
+ */
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  if (word === '') return "''";
+  return word
+    .split("'")
+    .map((run) => {
+      const body = run.replace(/\\+$/, '');
+      return (body ? `'${body}'` : '') + '\\\\'.repeat(run.length - body.length);
+    })
+    .join("\\'");
 }
 
 /** `command` as run from the repository root: processes are defined from the Django folder. */
