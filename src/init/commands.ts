@@ -28,7 +28,12 @@ export function importCommand(raw: string, root: string, sourceDir = '.', splitR
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  let command = lines.map((l) => l.replace(/\s*\\$/, '')).join(lines.some((l) => l.endsWith('\\')) ? ' ' : ' && ');
+  // Lines joined by a backslash are one command; a line that already ends (or the next starts) with an operator
+  // continues the chain the author wrote (`migrate &&` ⏎ `gunicorn ...`); other lines become an `&&` chain.
+  const continued = (a: string, b: string) => /(&&|\|\||[|;])$/.test(a) || /^(&&|\|\||[|;])/.test(b);
+  let command = lines.some((l) => l.endsWith('\\'))
+    ? lines.map((l) => l.replace(/\s*\\$/, '')).join(' ')
+    : lines.reduce((acc, l, i) => (i === 0 ? l : `${acc}${continued(lines[i - 1]!, l) ? ' ' : ' && '}${l}`), '').replace(/\s*;$/, '');
   // Relative to the component's folder: a Django root inside it is what `cd` and --chdir name.
   const rel = sourceDir !== '.' && (root === sourceDir || root.startsWith(`${sourceDir}/`)) ? root.slice(sourceDir.length + 1) || '.' : root;
   if (rel !== '.') {

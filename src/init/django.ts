@@ -12,6 +12,8 @@ const lineOf = (text: string, index: number) => text.slice(0, index).split('\n')
 const PRODUCTION = ['production', 'prod', 'prd', 'live', 'deploy', 'deployment', 'release', 'server', 'docker', 'do'];
 /** Settings module names that are never production. */
 const NOT_PRODUCTION = /^(dev|develop|development|local|test|tests|testing|ci|debug|sandbox|example|sample)(_.*)?$/i;
+/** `from .settings import *`, `from mysite.settings.base import *`, `from .base import *`: a module built on settings. */
+const SETTINGS_STAR_IMPORT = /^from\s+(?:[\w.]*\bsettings\b[\w.]*|\.(?:base|common|defaults?|shared|core))\s+import\s+\*/m;
 /** Shared bases: production imports them, they are not production themselves. */
 const BASE = /^(base|common|defaults?|shared|core|__init__)$/i;
 
@@ -40,7 +42,8 @@ export function moduleFile(files: ProjectFiles, root: string, module: string): s
 
 /**
  * Picks the production settings module: a module named for production (production.py, prod.py, ...) in a settings
- * package or beside settings.py; else the default wsgi.py / asgi.py / manage.py set, unless its name says
+ * package, or beside settings.py when it star-imports the settings (a production.py that is not a settings module
+ * is left alone); else the default wsgi.py / asgi.py / manage.py set, unless its name says
  * development or tests; else `<project>.settings`. Never a dev, local, test or ci module.
  */
 export function findProductionSettings(files: ProjectFiles, root: string, project: string, platforms: readonly string[] = []): SettingsChoice {
@@ -65,6 +68,8 @@ export function findProductionSettings(files: ProjectFiles, root: string, projec
     const parts = rel.split('/');
     if (parts.length === 2 && parts[0] === 'settings' && parts[1] !== '__init__') candidates.add(`${project}.settings.${parts[1]}`);
     if (parts.length === 1 && (/^settings_\w+$/.test(rel) || /^\w+_settings$/.test(rel))) candidates.add(`${project}.${rel}`);
+    // production.py, prod.py, ... beside settings.py: a settings module when it starts from the settings.
+    else if (parts.length === 1 && rank(rel) >= 0 && SETTINGS_STAR_IMPORT.test(files.read(p) ?? '')) candidates.add(`${project}.${rel}`);
   }
   for (const d of defaults) candidates.add(d.module);
   const last = (mod: string) => {
@@ -75,7 +80,12 @@ export function findProductionSettings(files: ProjectFiles, root: string, projec
   const named = [...candidates].filter((c) => rank(last(c)) >= 0).sort((a, b) => rank(last(a)) - rank(last(b)) || (a < b ? -1 : 1));
   const others = [...candidates].filter((c) => !skipped.includes(c)).sort();
   if (named.length) {
-    return { module: named[0]!, reason: `${moduleFile(files, root, named[0]!) ?? named[0]} is named for production`, others: others.filter((o) => o !== named[0]), skipped };
+    return {
+      module: named[0]!,
+      reason: `${moduleFile(files, root, named[0]!) ?? named[0]} is named for production`,
+      others: others.filter((o) => o !== named[0]),
+      skipped,
+    };
   }
   const usable = defaults.find((d) => !NOT_PRODUCTION.test(last(d.module)) && !BASE.test(last(d.module)));
   if (usable) return { module: usable.module, reason: `${usable.where} (DJANGO_SETTINGS_MODULE)`, others: others.filter((o) => o !== usable.module), skipped };
@@ -105,10 +115,14 @@ function importedModules(text: string, module: string): string[] {
   return out;
 }
 
+/** A `"HOST": ` entry of a DATABASES mapping: the connection keys a database URL supplies. */
+const CONNECTION_KEY = /^\s*["'](?:NAME|USER|PASSWORD|HOST|PORT)["']\s*:\s*(?:int\(\s*|str\(\s*)?$/;
+
 /**
  * The environment variables a settings module reads, following the modules it imports from its own package:
  * `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`, django-environ's `env("X")` / `env.str("X")`, and
- * python-decouple's `config("X")`. A read with a default is optional.
+ * python-decouple's `config("X")`. A read with a default is optional. A PostgreSQL connection key read from the
+ * environment (`"HOST": os.environ["POSTGRES_HOST"]`) is not listed: the database URL supplies it.
  */
 export function settingsEnvReads(files: ProjectFiles, root: string, module: string): EnvRead[] {
   const seen = new Set<string>();
@@ -123,14 +137,21 @@ export function settingsEnvReads(files: ProjectFiles, root: string, module: stri
       [/os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]/g, () => false],
       [/os\.environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(,)?/g, (m) => !!m[2]],
       [/os\.getenv\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(,)?/g, (m) => !!m[2]],
-      [/\benv(?:\.(?:str|bool|int|float|list|json|url|db|db_url|cache|cache_url|email_url|search_url|path|tuple|dict))?\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(,\s*default\s*=)?/g, (m) => !!m[2]],
+      [
+        /\benv(?:\.(?:str|bool|int|float|list|json|url|db|db_url|cache|cache_url|email_url|search_url|path|tuple|dict))?\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(,\s*default\s*=)?/g,
+        (m) => !!m[2],
+      ],
       [/\bconfig\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(,\s*default\s*=)?/g, (m) => !!m[2]],
     ];
+    // The connection of a PostgreSQL database comes from its URL in the generated settings (and init infers the
+    // database from this ENGINE): POSTGRES_HOST & co. feeding "HOST": ... are not the app's variables any more.
+    const postgres = /django\.(?:contrib\.gis\.)?db\.backends\.(?:postgresql|postgis)/.test(text);
     for (const [re, optional] of patterns) {
       for (const m of text.matchAll(re)) {
         const name = m[1]!;
         const prior = reads.get(name);
         const lineStart = text.lastIndexOf('\n', m.index!) + 1;
+        if (postgres && CONNECTION_KEY.test(text.slice(lineStart, m.index!))) continue;
         const setting = /^\s*([A-Z_][A-Z0-9_]*)\s*=/.exec(text.slice(lineStart, m.index!))?.[1] ?? null;
         const read = { name, optional: optional(m), where: `${file}, line ${lineOf(text, m.index!)}`, setting };
         if (!prior || (prior.optional && !read.optional)) reads.set(name, read);
