@@ -7,6 +7,7 @@
 import pkg from '../package.json' with { type: 'json' };
 import { RUNTIME_ENV, SETTINGS_MODULE_ENV } from './contract.js';
 import { fromRoot, shellQuote } from './model/commands.js';
+import { LOCK_FILE, POETRY_VERSION, UV_VERSION } from './model/python-tools.js';
 import type { DeployModel, SpecPath } from './model/model.js';
 import type { DeployPlan, DeployProduct, DeploySecret } from './products.js';
 import type { Finding } from './spec/finding.js';
@@ -169,6 +170,9 @@ export function planPipeline(model: DeployModel, o: PipelineOptions, ctx: EmitCo
   const install: ShellStep[] = [{ name: 'Install pip', run: 'python -m pip install --upgrade pip\n' }];
   if (dj.dependencies === 'requirements') install.push({ name: 'Install the requirements', run: `python -m pip install -r ${shellQuote(dj.dependencyFile)}\n` });
   else if (dj.dependencies === 'pyproject') install.push({ name: 'Install the project', run: `python -m pip install ${shellQuote(depDir === '.' ? '.' : `./${depDir}`)}\n` });
+  // The tests run with the dev dependencies: the whole lock, into the job's Python, without the project itself.
+  else if (dj.dependencies === 'poetry') install.push({ name: 'Install the poetry.lock', run: `python -m pip install poetry==${POETRY_VERSION}\npoetry config virtualenvs.create false\n${fromRoot(depDir, 'poetry install --no-root --no-interaction')}\n` });
+  else if (dj.dependencies === 'uv') install.push({ name: 'Install the uv.lock', run: `python -m pip install uv==${UV_VERSION}\n${fromRoot(depDir, 'uv export --locked --no-emit-project --output-file /tmp/requirements-uv.txt')}\npython -m pip install -r /tmp/requirements-uv.txt\n` });
   else install.push({ name: 'Install the Pipfile.lock', run: `python -m pip install pipenv\n${fromRoot(depDir, 'pipenv install --system --deploy')}\n` });
   if (settings) install.push({ name: 'Install what the production settings import', run: `python -m pip install -r ${shellQuote(settings.requirementsFile)}\n` });
   else findings.push({ severity: 'warning', code: `${ci.name}/no-settings`, message: 'no registered target generates the production settings, so `check --deploy` runs the project\'s own settings module', hint: 'Register the django target (targets/index.ts).', path: at() });
@@ -190,7 +194,8 @@ export function planPipeline(model: DeployModel, o: PipelineOptions, ctx: EmitCo
     { name: 'Check the production settings (manage.py check --deploy)', run: fromRoot(dj.root, `${key} python manage.py check --deploy${failLevel}`) + '\n', env: checkEnv },
     { name: 'Check the generated deploy files are up to date', run: `npx --yes deployspec@${DEPLOYSPEC_VERSION} build --check\n` },
   ];
-  const requirementFiles = [dj.dependencies === 'requirements' ? dj.dependencyFile : dj.dependencies === 'pyproject' ? dj.dependencyFile : `${depDir === '.' ? '' : `${depDir}/`}Pipfile.lock`, ...(settings ? [settings.requirementsFile] : [])];
+  const lockFile = dj.dependencies === 'requirements' || dj.dependencies === 'pyproject' ? dj.dependencyFile : `${depDir === '.' ? '' : `${depDir}/`}${LOCK_FILE[dj.dependencies]}`;
+  const requirementFiles = [lockFile, ...(settings ? [settings.requirementsFile] : [])];
   const test: TestJob = { python: model.runtime.python, node: model.runtime.node, requirementFiles, database, install, steps };
 
   // --- secrets ------------------------------------------------------------------------------------------------

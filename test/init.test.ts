@@ -160,6 +160,21 @@ test('runtime: a .python-version with comments is read', () => {
   assert.is((d.spec as Record<string, any>).runtime.python, '3.13');
 });
 
+test('dependencies: a Poetry or uv lock beside pyproject.toml is recorded as the manager; a requirements file keeps auto', () => {
+  const base = { 'manage.py': MANAGE('m.settings'), 'm/wsgi.py': '', 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["django"]\n' };
+  for (const manager of ['poetry', 'uv'] as const) {
+    const d = scanProject(memory({ ...base, [`${manager}.lock`]: '' }), { folderName: 'x', importers: IMPORTERS });
+    assert.is((d.spec as Record<string, any>).django.dependencies, manager);
+    assert.ok(d.found.some((l) => l.includes(`lock file ${manager}.lock`)), d.found.join('\n'));
+    assert.ok(d.found.includes('dependencies in pyproject.toml'), d.found.join('\n'));
+    // What init records is what `auto` would pick: the spec means the same either way.
+    const back = analyze('deploy.yaml', renderSpec(d), { facts: { exists: (p) => p in base || p === `${manager}.lock` } });
+    assert.is(back.model?.django.dependencies, manager);
+  }
+  const req = scanProject(memory({ ...base, 'poetry.lock': '', 'requirements.txt': 'django\n' }), { folderName: 'x', importers: IMPORTERS });
+  assert.is((req.spec as Record<string, any>).django?.dependencies, undefined);
+});
+
 test('billable resources come from strong signals only, each announced; SQLite in production is flagged', () => {
   const base = { 'manage.py': MANAGE('m.settings'), 'm/wsgi.py': '' };
   const sqlite = scanProject(memory({ ...base, 'm/settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}\nCELERY_BROKER_URL = "amqp://rabbit"\n', 'requirements.txt': 'django\ndj-database-url\ncelery\ngunicorn\n' }), { folderName: 'x', importers: IMPORTERS });

@@ -85,6 +85,16 @@ test('dependencies: a src/ layout finds pyproject.toml at the root, after the Dj
 
 const pick = (m: ReturnType<typeof model>) => [m.django.dependencies, m.django.dependencyFile];
 
+test('dependencies: a Poetry or uv lock beside pyproject.toml picks its manager; pyproject.toml declares', () => {
+  assert.equal(pick(model(MINIMAL, null, ['pyproject.toml', 'poetry.lock'])), ['poetry', 'pyproject.toml']);
+  assert.equal(pick(model(MINIMAL, null, ['pyproject.toml', 'uv.lock'])), ['uv', 'pyproject.toml']);
+  // A requirements file or Pipfile still comes first (a project that exports its lock keeps installing that file).
+  assert.equal(pick(model(MINIMAL, null, ['pyproject.toml', 'poetry.lock', 'requirements.txt'])), ['requirements', 'requirements.txt']);
+  const src = MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n');
+  assert.equal(pick(model(src, null, ['pyproject.toml', 'uv.lock'])), ['uv', 'pyproject.toml']);
+  assert.equal(pick(model(MINIMAL + '  dependencies: poetry\n', null, [])), ['poetry', 'pyproject.toml']);
+});
+
 test('implied media and monitoring variables', () => {
   const m = model(MINIMAL + 'media:\n  storage: s3\n  s3:\n    bucket: b-media\n    region: eu-west-1\nmonitoring:\n  sentry: {}\n');
   const v = Object.fromEntries(m.env.map((e) => [e.name, e]));

@@ -123,6 +123,16 @@ function scanDependencies(files: ProjectFiles, d: Draft, root: string, project: 
   };
   for (const f of found) readRequirements(f, 0);
   d.found.push(`dependencies in ${found.join(', ')}`);
+  // A Poetry or uv lock beside the pyproject.toml: the build installs that lock (what `auto` picks too, recorded so
+  // the choice is visible), unless a requirements file or Pipfile is there to be installed instead.
+  if (file.endsWith('pyproject.toml') && found.every((f) => f.endsWith('pyproject.toml'))) {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
+    const manager = (['poetry', 'uv'] as const).find((m) => files.list.includes(inDir(dir, `${m}.lock`)));
+    if (manager && getIn(d, ['django', 'dependencies']) === undefined) {
+      setIn(d, ['django', 'dependencies'], manager, `${inDir(dir, `${manager}.lock`)} beside ${file}`);
+      d.found.push(`${manager === 'poetry' ? 'Poetry' : 'uv'} lock file ${inDir(dir, `${manager}.lock`)}: the image installs it without the project`);
+    }
+  }
   const has = (...xs: string[]) => xs.find((x) => names.has(x));
   // A database and a cache cost money on every platform: only strong signals count, and each one is announced.
   const driver = has('psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary');
@@ -215,7 +225,7 @@ export function scanProject(files: ProjectFiles, opts: ScanOptions): Draft {
   scanRuntime(files, d, root);
   // Platform files first: what the user already deploys with wins over guesses from the dependencies.
   const ordered = [...opts.importers.filter((i) => !i.late), ...opts.importers.filter((i) => i.late)];
-  for (const importer of ordered) importer.run(files, d, { root, nameGiven: !!opts.name });
+  for (const importer of ordered) importer.run?.(files, d, { root, nameGiven: !!opts.name });
   scanDependencies(files, d, root, project);
   scanClient(files, d, root);
   finishDraft(d);

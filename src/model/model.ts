@@ -39,8 +39,11 @@ export interface DjangoModel {
   secretKeyEnv: string;
   wsgiModule: string;
   wsgiCallable: string;
-  dependencies: 'requirements' | 'pyproject' | 'pipenv';
-  /** The file declaring them, relative to deploy.yaml: in the Django folder, else at the root of the repository. */
+  dependencies: 'requirements' | 'pyproject' | 'pipenv' | 'poetry' | 'uv';
+  /**
+   * The file declaring them, relative to deploy.yaml: in the Django folder, else at the root of the repository
+   * (pyproject.toml for poetry and uv, whose lock file sits beside it).
+   */
   dependencyFile: string;
   path: SpecPath;
 }

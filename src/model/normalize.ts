@@ -46,18 +46,20 @@ export function normalize(spec: DeploySpec, environment: string | null, facts: P
   const [wsgiModule, wsgiCallable] = (spec.django.wsgi ?? `${project}.wsgi:application`).split(':') as [string, string | undefined];
   const settingsModule = spec.django.settings ?? `${project}.settings`;
   // `auto` takes the first dependency file found in the Django folder, then at the root (a src/ layout keeps
-  // pyproject.toml at the root); an explicit kind still looks in both places for its file.
-  const FILES = { requirements: 'requirements.txt', pipenv: 'Pipfile', pyproject: 'pyproject.toml' } as const;
+  // pyproject.toml at the root); an explicit kind still looks in both places for its file. Poetry and uv are
+  // recognised by their lock file; what declares the dependencies is the pyproject.toml beside it.
+  const FOUND_BY = { requirements: 'requirements.txt', pipenv: 'Pipfile', poetry: 'poetry.lock', uv: 'uv.lock', pyproject: 'pyproject.toml' } as const;
+  const DECLARED_IN = { ...FOUND_BY, poetry: 'pyproject.toml', uv: 'pyproject.toml' } as const;
   const declared = spec.django.dependencies ?? D['django.dependencies'];
   const dirs = djRoot === '.' ? ['.'] : [djRoot, '.'];
-  const kinds = declared === 'auto' ? (['requirements', 'pipenv', 'pyproject'] as const) : ([declared] as const);
+  const kinds = declared === 'auto' ? (['requirements', 'pipenv', 'poetry', 'uv', 'pyproject'] as const) : ([declared] as const);
   let dependencies: DeployModel['django']['dependencies'] = declared === 'auto' ? 'requirements' : declared;
-  let dependencyFile = joinPath(djRoot, FILES[dependencies]);
+  let dependencyFile = joinPath(djRoot, DECLARED_IN[dependencies]);
   search: for (const dir of dirs) {
     for (const kind of kinds) {
-      if (facts.exists(joinPath(dir, FILES[kind]))) {
+      if (facts.exists(joinPath(dir, FOUND_BY[kind]))) {
         dependencies = kind;
-        dependencyFile = joinPath(dir, FILES[kind]);
+        dependencyFile = joinPath(dir, DECLARED_IN[kind]);
         break search;
       }
     }

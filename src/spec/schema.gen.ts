@@ -89,7 +89,9 @@ export const ENUMS = {
     "auto",
     "requirements",
     "pyproject",
-    "pipenv"
+    "pipenv",
+    "poetry",
+    "uv"
   ],
   "processes.web.size": [
     "tiny",

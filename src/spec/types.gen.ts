@@ -161,9 +161,9 @@ export interface Django {
    */
   wsgi?: string;
   /**
-   * How Python dependencies are declared. `auto` picks `requirements.txt`, then `Pipfile`, then `pyproject.toml` in `django.root`.
+   * How Python dependencies are declared. `auto` picks `requirements.txt`, then `Pipfile`, then `poetry.lock`, then `uv.lock`, then `pyproject.toml`, in `django.root` and then at the repository root.
    */
-  dependencies?: 'auto' | 'requirements' | 'pyproject' | 'pipenv';
+  dependencies?: 'auto' | 'requirements' | 'pyproject' | 'pipenv' | 'poetry' | 'uv';
 }
 /**
  * Long-running processes, keyed by name. `web` serves HTTP; others are workers.

@@ -21,6 +21,31 @@ export interface DockerOptionsSpec {
    */
   user?: string;
   /**
+   * Debian packages the image needs, installed with `apt-get install --no-install-recommends` (the package lists removed in the same layer): `build` in the stage that installs the Python dependencies, `runtime` in the final image.
+   */
+  system_packages?: {
+    /**
+     * Debian packages installed with apt-get in the build (deps) stage only, before the Python dependencies: compilers and -dev headers a source build needs.
+     *
+     * @maxItems 100
+     */
+    build?: string[];
+    /**
+     * Debian packages installed with apt-get in the runtime image: the shared libraries and tools the app needs when it runs.
+     *
+     * @maxItems 100
+     */
+    runtime?: string[];
+  };
+  /**
+   * Poetry version the image installs (in the build stage only) when `django.dependencies` is `poetry`. Default: the version this deployspec release pins.
+   */
+  poetry_version?: string;
+  /**
+   * uv version the image installs (in the build stage only) when `django.dependencies` is `uv`. Default: the version this deployspec release pins.
+   */
+  uv_version?: string;
+  /**
    * Also write `compose.yaml` for local parity.
    */
   compose?: boolean;
@@ -45,6 +70,10 @@ export const PATTERNS = {
   "base_image": new RegExp("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$", 'u'),
   "node_image": new RegExp("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$", 'u'),
   "user": new RegExp("^[a-z_][a-z0-9_-]{0,31}$", 'u'),
+  "system_packages.build.[]": new RegExp("^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$", 'u'),
+  "system_packages.runtime.[]": new RegExp("^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$", 'u'),
+  "poetry_version": new RegExp("^[0-9]+(\\.[0-9]+){1,3}([a-z]+[0-9]*)?$", 'u'),
+  "uv_version": new RegExp("^[0-9]+(\\.[0-9]+){1,3}([a-z]+[0-9]*)?$", 'u'),
 } as const;
 
 /** Every enum the schema states, by dotted spec path. */

@@ -9,6 +9,7 @@ import { RUNTIME_ENV } from '../../src/contract.js';
 import { fromRoot, notOneLine, shellQuote, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, EnvVarModel } from '../../src/model/model.js';
 import { joinPath, relativePath } from '../../src/model/normalize.js';
+import { POETRY_EXPORT_VERSION, POETRY_VERSION, UV_VERSION } from '../../src/model/python-tools.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
 import type { SettingsProduct } from '../../src/products.js';
@@ -156,6 +157,10 @@ function resources(model: DeployModel, o: RenderOptions, settings: SettingsProdu
   let install: string;
   if (model.django.dependencies === 'pyproject') install = `pip install ${shellQuote(rel(depDir))}` + (extra ? ` && pip install${extra}` : '');
   else if (model.django.dependencies === 'pipenv') install = `pip install ${PIPENV} && PIPENV_PIPFILE=${shellQuote(rel(joinPath(depDir, 'Pipfile')))} pipenv requirements > /tmp/requirements-pipenv.txt && pip install -r /tmp/requirements-pipenv.txt${extra}`;
+  // Poetry and uv export their lock (every version pinned with ==) to a list pip installs with the extra file, so
+  // the project itself is never built (Poetry's non-package mode has nothing to build).
+  else if (model.django.dependencies === 'poetry') install = `pip install poetry==${POETRY_VERSION} poetry-plugin-export==${POETRY_EXPORT_VERSION} && poetry --directory=${shellQuote(rel(depDir))} export --only main --without-hashes --output /tmp/requirements-poetry.txt && pip install -r /tmp/requirements-poetry.txt${extra}`;
+  else if (model.django.dependencies === 'uv') install = `pip install uv==${UV_VERSION} && uv export --project ${shellQuote(rel(depDir))} --locked --no-dev --no-emit-project --no-hashes --output-file /tmp/requirements-uv.txt && pip install -r /tmp/requirements-uv.txt${extra}`;
   else install = `pip install -r ${shellQuote(rel(dep))}${extra}`;
   const steps = [install];
   if (model.client) steps.push(`(cd ${shellQuote(rel(model.client.root))} && ${model.client.install} && ${model.client.build})`);
