@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { lintDockerfile } from '../targets/docker/lint.js';
+import { django } from '../targets/django/django.js';
 import { docker } from '../targets/docker/docker.js';
 import { commandArgv, dockerQuote, imageTagProblem } from '../targets/docker/escape.js';
 import { composeSchemaErrors } from './helpers/paas.js';
@@ -157,12 +158,16 @@ test('RUN lines cannot be extended: a trailing backslash or a here-document mark
   assert.ok(brief(heredoc).some((l) => l.startsWith('6:12 error docker/unsafe-value client.install contains `<<`')), brief(heredoc).join('\n'));
 });
 
-test('a src/ layout installs the dependencies where pyproject.toml is, and says the deploy requirements must be in it', () => {
-  const r = compileText(MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n'), { targets: [docker], facts: { exists: (p) => p === 'pyproject.toml' } });
+test('a src/ layout installs the dependencies where pyproject.toml is, with the settings requirements from the Django folder', () => {
+  const src = MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n');
+  const r = compileText(src, { targets: [docker], facts: { exists: (p) => p === 'pyproject.toml' } });
   const df = file(r, 'Dockerfile');
-  assert.match(df, /FROM python:3\.12-slim-bookworm AS deps\n[\s\S]*?WORKDIR \/app\nCOPY pyproject\.toml \.\/\nRUN python -c '[^\n]*tomllib[^\n]*' > \/tmp\/requirements\.txt && pip install --no-cache-dir -r \/tmp\/requirements\.txt\n/);
+  assert.match(df, /FROM python:3\.12-slim-bookworm AS deps\n[\s\S]*?WORKDIR \/app\nCOPY pyproject\.toml src\/requirements-deploy\.tx\[t\] \.\/\nRUN python -c '[^\n]*tomllib[^\n]*' > \/tmp\/requirements\.txt && set -- -r \/tmp\/requirements\.txt && if \[ -f requirements-deploy\.txt \]; then set -- "\$@" -r requirements-deploy\.txt; fi && pip install --no-cache-dir "\$@"\n/);
   assert.match(df, /WORKDIR \/app\/src\nCOPY \. \/app\//);
-  assert.ok(brief(r).some((l) => l.includes('info docker/dependencies the image installs the dependencies declared in pyproject.toml, outside the Django folder src/')), brief(r).join('\n'));
+  assert.not.ok(r.diagnostics.some((d) => d.code === 'docker/dependencies'), brief(r).join('\n'));
+  // Without a settings target nothing installs what the settings import: the user is told where to list it.
+  const alone = compileText(src, { targets: [docker], registry: [docker], facts: { exists: (p) => p === 'pyproject.toml' } });
+  assert.ok(brief(alone).some((l) => l.includes('info docker/dependencies the image installs the dependencies declared in pyproject.toml, outside the Django folder src/')), brief(alone).join('\n'));
 });
 
 test('base images must carry a version tag', () => {
@@ -246,11 +251,11 @@ test('collectstatic skip, dependency managers, .dockerignore', () => {
   const skip = file(build(MINIMAL + 'static:\n  collectstatic: skip\n'), 'Dockerfile');
   assert.not.match(skip, 'collectstatic');
   const pipenv = file(build(MINIMAL + '  dependencies: pipenv\n'), 'Dockerfile');
-  assert.match(pipenv, 'COPY Pipfile Pipfile.lock ./\n');
-  assert.match(pipenv, 'pipenv requirements > requirements.txt');
+  assert.match(pipenv, 'COPY Pipfile Pipfile.lock requirements-deploy.tx[t] ./\n');
+  assert.match(pipenv, 'pipenv requirements > /tmp/requirements-pipenv.txt && set -- -r /tmp/requirements-pipenv.txt && if [ -f requirements-deploy.txt ]; then set -- "$@" -r requirements-deploy.txt; fi && pip install --no-cache-dir "$@"\n');
   assert.equal(lintDockerfile(pipenv), []);
   const pyproject = file(build(MINIMAL + '  dependencies: pyproject\n'), 'Dockerfile');
-  assert.match(pyproject, 'COPY pyproject.toml ./\n', 'the deps stage copies the dependency list only');
+  assert.match(pyproject, 'COPY pyproject.toml requirements-deploy.tx[t] ./\n', 'the deps stage copies the dependency list only');
   assert.not.match(pyproject, 'pip install --no-cache-dir .\n', 'no build of the project itself');
   assert.equal(lintDockerfile(pyproject), []);
   const ignore = file(exampleResults.get('05-monorepo-client')!, '.dockerignore');
@@ -260,6 +265,89 @@ test('collectstatic skip, dependency managers, .dockerignore', () => {
   assert.not.ok(ignore.split('\n').includes('**/env.py'), 'code is never excluded by name');
   const spaced = build(MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: my app\n'));
   assert.ok(brief(spaced).some((l) => l.includes('error docker/unsafe-value django.root "my app"')), brief(spaced).join('\n'));
+});
+
+/** The deps stage of a Dockerfile: its COPY sources and RUN commands, read with dockerfile-ast. */
+function depsStage(text: string): { copy: string[]; run: string[] } {
+  const out = { copy: [] as string[], run: [] as string[] };
+  let inDeps = false;
+  for (const inst of DockerfileParser.parse(text).getInstructions()) {
+    const kw = inst.getKeyword();
+    if (kw === 'FROM') inDeps = / AS deps$/i.test(inst.getArgumentsContent() ?? '');
+    else if (inDeps && kw === 'COPY') out.copy.push(...inst.getArguments().map((a) => a.getValue()).slice(0, -1));
+    else if (inDeps && kw === 'RUN') out.run.push(inst.getArgumentsContent() ?? '');
+  }
+  return out;
+}
+const withSettings = (text: string, files: string[]) => compileText(text, { targets: [docker, django], facts: { exists: (p) => files.includes(p) } });
+
+test('poetry: the deps stage sees pyproject.toml and poetry.lock only, installs the lock without the project, then the settings requirements constrained to it', () => {
+  const r = withSettings(MINIMAL, ['pyproject.toml', 'poetry.lock']);
+  const df = file(r, 'Dockerfile');
+  const deps = depsStage(df);
+  assert.equal(deps.copy, ['pyproject.toml', 'poetry.lock', 'requirements-deploy.tx[t]'], 'no sources: a code edit keeps the layer');
+  const install = deps.run[1]!;
+  assert.match(install, 'python -m venv /opt/poetry && /opt/poetry/bin/pip install --no-cache-dir poetry==2.3.4 && ');
+  assert.match(install, 'VIRTUAL_ENV=/opt/venv /opt/poetry/bin/poetry install --only main --no-root --no-interaction --no-ansi && ');
+  assert.match(install, 'if [ -f requirements-deploy.txt ]; then pip list --format=freeze > /tmp/locked.txt && pip install --no-cache-dir -c /tmp/locked.txt -r requirements-deploy.txt; fi');
+  assert.not.match(install, /pip install[^|&;]* \.( |$)/, 'never a build of the project (non-package mode has none)');
+  assert.equal(lintDockerfile(df), []);
+  assert.equal(validateDockerfile(df), []);
+  const info = r.diagnostics.find((d) => d.code === 'docker/extra-requirements');
+  assert.ok(info, brief(r).join('\n'));
+  assert.is(info!.severity, 'info');
+  assert.match(info!.message, 'installs requirements-deploy.txt (what the generated settings import) with pip beside poetry.lock');
+  assert.match(info!.hint ?? '', /^Add them to poetry\.lock so every install resolves them together: poetry add 'gunicorn>=[^']+' 'whitenoise>=[^']+'/);
+  const pinned = file(withSettings(MINIMAL + 'targets:\n  docker:\n    poetry_version: 2.1.2\n', ['pyproject.toml', 'poetry.lock']), 'Dockerfile');
+  assert.match(pinned, 'poetry==2.1.2 && ');
+  const bad = withSettings(MINIMAL + 'targets:\n  docker:\n    poetry_version: 2.1; curl x\n', ['pyproject.toml', 'poetry.lock']);
+  assert.ok(brief(bad).some((l) => l.startsWith('7:21 error')), brief(bad).join('\n'));
+  assert.equal(bad.files, []);
+});
+
+test('uv: the lock is synced frozen to its pyproject.toml, without dev dependencies or the project, into the app virtualenv', () => {
+  const r = withSettings(MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n'), ['pyproject.toml', 'uv.lock']);
+  const df = file(r, 'Dockerfile');
+  const deps = depsStage(df);
+  assert.equal(deps.copy, ['pyproject.toml', 'uv.lock', 'src/requirements-deploy.tx[t]']);
+  assert.match(deps.run[1]!, 'python -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir uv==0.11.7 && UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never /opt/uv/bin/uv sync --locked --no-dev --no-install-project --inexact --no-cache && if [ -f requirements-deploy.txt ]; then pip list --format=freeze > /tmp/locked.txt && pip install --no-cache-dir -c /tmp/locked.txt -r requirements-deploy.txt; fi');
+  assert.equal(lintDockerfile(df), []);
+  assert.ok(r.diagnostics.some((d) => d.code === 'docker/extra-requirements' && (d.hint ?? '').includes(': uv add ')), brief(r).join('\n'));
+  // Without the settings target there is nothing extra to install or announce.
+  const alone = compileText(MINIMAL, { targets: [docker], registry: [docker], facts: { exists: (p) => p === 'pyproject.toml' || p === 'uv.lock' } });
+  assert.not.match(depsStage(file(alone, 'Dockerfile')).run[1]!, 'requirements-deploy');
+  assert.not.ok(alone.diagnostics.some((d) => d.code === 'docker/extra-requirements'));
+});
+
+test('requirements, pyproject and pipenv install the settings requirements in the same pip run', () => {
+  const req = depsStage(file(withSettings(MINIMAL, ['requirements.txt']), 'Dockerfile'));
+  assert.match(req.run[1]!, /^set -- -r requirements\.txt && if \[ -f requirements-deploy\.txt \]; then set -- "\$@" -r requirements-deploy\.txt; fi && pip install --no-cache-dir "\$@"$/);
+  const py = withSettings(MINIMAL, ['pyproject.toml']);
+  assert.match(depsStage(file(py, 'Dockerfile')).run[1]!, /> \/tmp\/requirements\.txt && set -- -r \/tmp\/requirements\.txt && if \[ -f requirements-deploy\.txt \]; then set -- "\$@" -r requirements-deploy\.txt; fi && pip install --no-cache-dir "\$@"$/);
+  assert.not.ok(py.diagnostics.some((d) => d.code === 'docker/extra-requirements'), 'no lock to tell about');
+  const pipenv = withSettings(MINIMAL, ['Pipfile']);
+  assert.equal(depsStage(file(pipenv, 'Dockerfile')).copy, ['Pipfile', 'Pipfile.lock', 'requirements-deploy.tx[t]']);
+  assert.match(depsStage(file(pipenv, 'Dockerfile')).run[1]!, 'set -- -r /tmp/requirements-pipenv.txt && if [ -f requirements-deploy.txt ]; then');
+  assert.ok(pipenv.diagnostics.some((d) => d.code === 'docker/extra-requirements' && (d.hint ?? '').includes(': pipenv install ')), brief(pipenv).join('\n'));
+});
+
+test('system packages: build ones in the deps stage, runtime ones in the final image, apt-get with --no-install-recommends and cleanup', () => {
+  const r = build(MINIMAL + 'targets:\n  docker:\n    system_packages:\n      build: [libpq-dev, build-essential]\n      runtime: [libpq5=15.10-0+deb12u1]\n');
+  const df = file(r, 'Dockerfile');
+  assert.equal(depsStage(df).run[0], 'apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev && rm -rf /var/lib/apt/lists/* && python -m venv /opt/venv');
+  const stages = df.split(/^FROM /m);
+  const final = stages[stages.length - 1]!;
+  assert.match(final, 'RUN apt-get update && apt-get install -y --no-install-recommends libpq5=15.10-0+deb12u1 && rm -rf /var/lib/apt/lists/* && useradd ');
+  assert.not.match(final, 'libpq-dev', 'build packages stay in the build stage');
+  assert.equal(lintDockerfile(df), []);
+  assert.equal(validateDockerfile(df), []);
+  assert.not.match(file(build(MINIMAL), 'Dockerfile'), 'apt-get', 'none asked, none installed');
+  // A name is a Debian package name and nothing else: no shell can ride along.
+  for (const bad of ['"libpq-dev; rm -rf /"', 'Libpq', 'x', '"-o=evil"', '"libpq5=$(id)"']) {
+    const res = build(MINIMAL + `targets:\n  docker:\n    system_packages:\n      build: [${bad}]\n`);
+    assert.ok(brief(res).some((l) => l.startsWith('8:15 error')), `${bad}: ${brief(res).join('\n')}`);
+    assert.equal(res.files, []);
+  }
 });
 
 test.run();

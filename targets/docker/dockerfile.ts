@@ -1,6 +1,8 @@
 /** The Dockerfile and .dockerignore views: every value escaped here, so the templates only place them. */
 import type { DeployModel, EnvVarModel, SpecPath } from '../../src/model/model.js';
+import { shellQuote } from '../../src/model/commands.js';
 import { joinPath } from '../../src/model/normalize.js';
+import { LOCK_FILE } from '../../src/model/python-tools.js';
 import type { SettingsProduct } from '../../src/products.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { CONTROL, commandArgv, dockerQuote, hasPipe, imageTagProblem, isSafePath } from './escape.js';
@@ -14,13 +16,13 @@ const PIPENV = 'pipenv==2026.10.3';
 /**
  * pyproject mode installs the dependencies listed in [project] dependencies, read with tomllib (Python 3.11+) or
  * the tomli that pip vendors (3.9, 3.10), so the deps stage needs pyproject.toml alone: no build backend, no
- * package discovery, and a code edit leaves the layer cached. A pyproject without that list fails the build.
+ * package discovery, and a code edit leaves the layer cached. A pyproject without that list fails the build
+ * (a Poetry project without poetry.lock declares its dependencies elsewhere: lock it and use `poetry`).
  */
 const PYPROJECT_DEPS =
   `python -c 'import sys; toml = __import__("tomllib" if sys.version_info >= (3, 11) else "pip._vendor.tomli", fromlist=["load"]); ` +
   `deps = toml.load(open("pyproject.toml", "rb")).get("project", {}).get("dependencies"); ` +
-  `sys.exit("pyproject.toml has no [project] dependencies list") if deps is None else print("\\n".join(deps))' > /tmp/requirements.txt` +
-  ' && pip install --no-cache-dir -r /tmp/requirements.txt';
+  `sys.exit("pyproject.toml has no [project] dependencies list") if deps is None else print("\\n".join(deps))' > /tmp/requirements.txt`;
 
 /**
  * gunicorn's defaults in the image, through GUNICORN_CMD_ARGS so a flag on the command line still wins: threaded
@@ -79,6 +81,10 @@ export interface DockerfileView {
   appDir: string;
   depsSources: string;
   depsInstall: string;
+  /** The deps stage's first RUN: the build's system packages (when any), then the app's virtualenv. */
+  depsSetup: string;
+  /** `apt-get ... && ` installing the runtime system packages ahead of the user, or ''. */
+  runtimeApt: string;
   depsDir: string;
   port: number;
   envLines: string[];
@@ -139,30 +145,66 @@ export function dockerfileView(model: DeployModel, docker: DockerOptions, settin
   const depDir = depFile.includes('/') ? depFile.slice(0, depFile.lastIndexOf('/')) : '.';
   const inDep = (file: string) => joinPath(depDir, file);
   const depsDir = depDir === '.' ? '/app' : `/app/${depDir}`;
-  let depsSources: string;
+  // The settings target's requirements file (the packages the generated settings import) goes into the stage too,
+  // wherever it lives; the [t] glob copies it when it exists without failing when it does not.
+  const extra = settings?.requirementsFile ?? null;
+  const extraName = extra ? extra.slice(extra.lastIndexOf('/') + 1) : null;
+  const extraSource = extra ? [`${extra.slice(0, -1)}[t]`] : [];
+  /**
+   * `pip install` of `files` and, when present, the extra file, in one run (two runs could each pick versions the
+   * other then replaces); joined by && so a failed step before it fails the build.
+   */
+  const pipWith = (files: string) =>
+    extraName ? `set -- ${files} && if [ -f ${extraName} ]; then set -- "$@" -r ${extraName}; fi && pip install --no-cache-dir "$@"` : `pip install --no-cache-dir ${files}`;
+  // After a manager installed its lock: the extra file in a second pip run, constrained to the versions the lock
+  // installed, so a conflict fails the build instead of replacing a locked version.
+  const extraAfterLock = extraName ? ` && if [ -f ${extraName} ]; then pip list --format=freeze > /tmp/locked.txt && pip install --no-cache-dir -c /tmp/locked.txt -r ${extraName}; fi` : '';
+  const kind = model.django.dependencies;
+  let depsSources: string[];
   let depsInstall: string;
-  if (model.django.dependencies === 'pyproject') {
+  if (kind === 'pyproject') {
     // Only the dependency list: `COPY . ./` + `pip install .` needs a build of the project (setuptools refuses a
     // flat layout with several top-level folders) and reinstalls everything on any code edit.
-    depsSources = inDep('pyproject.toml');
-    depsInstall = PYPROJECT_DEPS;
-  } else if (model.django.dependencies === 'pipenv') {
-    depsSources = `${inDep('Pipfile')} ${inDep('Pipfile.lock')}`;
-    depsInstall = `pip install --no-cache-dir ${PIPENV} && pipenv requirements > requirements.txt && pip install --no-cache-dir -r requirements.txt`;
+    depsSources = [inDep('pyproject.toml'), ...extraSource];
+    depsInstall = `${PYPROJECT_DEPS} && ${pipWith('-r /tmp/requirements.txt')}`;
+  } else if (kind === 'pipenv') {
+    depsSources = [inDep('Pipfile'), inDep(LOCK_FILE.pipenv), ...extraSource];
+    // The exported lock pins every version (==), so the extra file in the same run cannot move one.
+    depsInstall = `pip install --no-cache-dir ${PIPENV} && pipenv requirements > /tmp/requirements-pipenv.txt && ${pipWith('-r /tmp/requirements-pipenv.txt')}`;
+  } else if (kind === 'poetry') {
+    // Poetry in a virtualenv of its own (its dependencies stay out of the app's), installing the lock into the app's
+    // virtualenv (VIRTUAL_ENV) without the project itself: --no-root works in package and non-package mode alike and
+    // needs no sources or README, so the stage sees pyproject.toml and poetry.lock only. A lock that no longer
+    // matches pyproject.toml fails the build.
+    depsSources = [inDep('pyproject.toml'), inDep(LOCK_FILE.poetry), ...extraSource];
+    depsInstall = `python -m venv /opt/poetry && /opt/poetry/bin/pip install --no-cache-dir poetry==${docker.poetryVersion} && VIRTUAL_ENV=/opt/venv /opt/poetry/bin/poetry install --only main --no-root --no-interaction --no-ansi${extraAfterLock}`;
+  } else if (kind === 'uv') {
+    // uv's Docker guide: `uv sync --locked --no-install-project` from pyproject.toml and uv.lock alone; --no-dev
+    // leaves the dev group out, --inexact keeps the venv's pip (the extra file needs it), UV_PROJECT_ENVIRONMENT
+    // syncs into the app's virtualenv, and no Python is downloaded (the base image's is the one that runs).
+    depsSources = [inDep('pyproject.toml'), inDep(LOCK_FILE.uv), ...extraSource];
+    depsInstall = `python -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir uv==${docker.uvVersion} && UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never /opt/uv/bin/uv sync --locked --no-dev --no-install-project --inexact --no-cache${extraAfterLock}`;
   } else {
-    // The settings target's requirements file (the packages the generated settings import) goes into the stage too,
-    // wherever it lives; the [t] glob copies it when it exists without failing when it does not.
-    const extra = settings?.requirementsFile ?? null;
-    const extraName = extra ? extra.slice(extra.lastIndexOf('/') + 1) : null;
-    depsSources = extra ? `${depFile} ${extra.slice(0, -1)}[t]` : depFile;
-    // One pip run resolves both files together (two runs could each pick versions the other then replaces).
-    depsInstall = extraName
-      ? `set -- -r requirements.txt; if [ -f ${extraName} ]; then set -- "$@" -r ${extraName}; fi; pip install --no-cache-dir "$@"`
-      : 'pip install --no-cache-dir -r requirements.txt';
+    depsSources = [depFile, ...extraSource];
+    depsInstall = pipWith('-r requirements.txt');
   }
-  if (depDir !== djRoot && !(settings && model.django.dependencies === 'requirements')) {
-    check.findings.push({ severity: 'info', code: 'docker/dependencies', message: `the image installs the dependencies declared in ${depFile}, outside the Django folder ${djRoot}/`, hint: `List the packages the generated settings import${settings ? ` (${settings.requirementsFile})` : ''} in ${depFile} too.`, path: [...model.django.path, 'root'], at: 'key' });
+  if (!settings && depDir !== djRoot) {
+    check.findings.push({ severity: 'info', code: 'docker/dependencies', message: `the image installs the dependencies declared in ${depFile}, outside the Django folder ${djRoot}/`, hint: `List the packages the settings import in ${depFile} too.`, path: [...model.django.path, 'root'], at: 'key' });
   }
+  if (settings && (kind === 'poetry' || kind === 'uv' || kind === 'pipenv')) {
+    // Visible, not silent: the lock does not know these packages, so the user's own installs would miss them.
+    const tool = kind === 'pipenv' ? 'pipenv install' : `${kind} add`;
+    const lock = inDep(LOCK_FILE[kind]);
+    check.findings.push({
+      severity: 'info',
+      code: 'docker/extra-requirements',
+      message: `the image installs ${settings.requirementsFile} (what the generated settings import) with pip beside ${lock}, without changing a version the lock pins`,
+      hint: `Add them to ${lock} so every install resolves them together: ${tool} ${settings.packages.map(shellQuote).join(' ')}`,
+      path: [...model.django.path, 'dependencies'],
+      at: 'key',
+    });
+  }
+  const aptInstall = (packages: string[]) => (packages.length ? `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')} && rm -rf /var/lib/apt/lists/* && ` : '');
 
   const plain = model.env.filter((v) => v.kind === 'plain');
   for (const v of model.env) {
@@ -223,8 +265,10 @@ export function dockerfileView(model: DeployModel, docker: DockerOptions, settin
     baseImage: docker.baseImage,
     appDir,
     depsDir,
-    depsSources,
+    depsSources: depsSources.join(' '),
     depsInstall,
+    depsSetup: `${aptInstall(docker.buildPackages)}python -m venv /opt/venv`,
+    runtimeApt: aptInstall(docker.runtimePackages),
     port: docker.port,
     envLines: plain.filter((v) => v.scope !== 'build').map((v) => envAssign(v, check)),
     gunicornArgs: gunicorn ? dockerQuote(GUNICORN_ARGS) : null,
