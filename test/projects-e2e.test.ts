@@ -288,7 +288,10 @@ function fixtureTest(fixture: string, env: DjangoEnvironment): void {
     const app = parse(readFileSync(join(dir, '.do/app.yaml'), 'utf8')) as { envs?: DoEnv[]; services: Component[]; jobs?: Component[] };
     const domain = `${fixture}-${randomBytes(3).toString('hex')}.ondigitalocean.app`;
     const binds = { '${db.DATABASE_URL}': `${pg!.url(db)}?sslmode=require`, '${APP_DOMAIN}': domain };
-    const secrets = Object.fromEntries((app.envs ?? []).filter((e) => e.type === 'SECRET').map((e) => [e.key, randomBytes(40).toString('base64url')]));
+    // The operator stores the secret key and every variable deploy.yaml requires; optional ones stay unset.
+    const spec = parse(readFileSync(join(dir, 'deploy.yaml'), 'utf8')) as { django: { secret_key_env?: string }; env?: Record<string, { required?: boolean }> };
+    const needed = [spec.django.secret_key_env ?? 'SECRET_KEY', ...Object.entries(spec.env ?? {}).flatMap(([k, v]) => (v?.required === false ? [] : [k]))];
+    const secrets = Object.fromEntries(needed.map((k) => [k, randomBytes(40).toString('base64url')]));
     const doEnv = (c: Component) => ({ ...runtime, ...appPlatformVars(app.envs, binds, secrets), ...appPlatformVars(c.envs, binds, secrets) });
     const pre = (app.jobs ?? []).filter((j) => j.kind === 'PRE_DEPLOY');
     assert.ok(pre.length, `${fixture}: the app spec has a PRE_DEPLOY job`);

@@ -77,14 +77,14 @@ export type DoEnv = { key: string; value?: string; type?: string };
 
 /**
  * The variables App Platform sets from an app spec's envs: bindable `${...}` references resolved from `binds`, a
- * SECRET given the value the operator would store (`secrets`, else a random one); PORT is left out (the tests bind
- * 127.0.0.1 through GUNICORN_CMD_ARGS).
+ * SECRET with the value the operator stored in `secrets` (one not there was left unset); PORT is left out (the
+ * tests bind 127.0.0.1 through GUNICORN_CMD_ARGS).
  */
 export function appPlatformVars(list: DoEnv[] | undefined, binds: Record<string, string>, secrets: Record<string, string> = {}): NodeJS.ProcessEnv {
   return Object.fromEntries(
     (list ?? []).flatMap((e) => {
       if (e.key === 'PORT') return [];
-      if (e.type === 'SECRET') return [[e.key, secrets[e.key] ?? randomBytes(40).toString('base64url')]];
+      if (e.type === 'SECRET') return secrets[e.key] === undefined ? [] : [[e.key, secrets[e.key]]];
       return e.value === undefined ? [] : [[e.key, binds[e.value] ?? e.value]];
     }),
   );
