@@ -136,6 +136,13 @@ test('web service: python runtime, build with the settings requirements, client 
   assert.equal(web(seven).domains, ['notes.example.com', '*.notes.example.org']);
 });
 
+test('a Poetry or uv lock is exported to a pinned list and installed with the settings requirements, never the project', () => {
+  const poetry = web(build(MINIMAL + '  dependencies: poetry\n').doc);
+  assert.is(poetry.buildCommand.split(' && DJANGO_COLLECTSTATIC')[0], 'pip install poetry==2.3.4 poetry-plugin-export==1.10.0 && poetry --directory=. export --only main --without-hashes --output /tmp/requirements-poetry.txt && pip install -r /tmp/requirements-poetry.txt -r requirements-deploy.txt');
+  const uv = web(build(MINIMAL + '  dependencies: uv\n').doc);
+  assert.is(uv.buildCommand.split(' && DJANGO_COLLECTSTATIC')[0], 'pip install uv==0.11.7 && uv export --project . --locked --no-dev --no-emit-project --no-hashes --output-file /tmp/requirements-uv.txt && pip install -r /tmp/requirements-uv.txt -r requirements-deploy.txt');
+});
+
 test('rootDir: the Django folder when everything the build needs is inside it', () => {
   const { doc } = build(MINIMAL + 'django:\n  project: mysite\n  root: backend\ndatabase: {}\nprocesses:\n  worker:\n    command: celery -A mysite worker\n'.replace('django:\n  project: mysite\n', ''));
   const w = web(doc);
