@@ -1,14 +1,25 @@
 /**
  * Environments side by side: besides the production files, every environment's files, each at a path of its own,
  * so that building (or checking) one never overwrites another's. Pure; platform-free: where a file of an
- * environment goes is the target's decision (`Target.environmentPath`), or the target writes every environment
- * itself through `ctx.environments` / `ctx.modelFor` (noticed when its emit reads them).
+ * environment goes is the target's decision (`Target.environmentPath`; `environmentContents` below makes it an
+ * override of production's file), or the target writes every environment itself through `ctx.environments` /
+ * `ctx.modelFor` (noticed when its emit reads them).
  */
 import { show } from './diagnostics.js';
 import type { DeployModel } from './model/model.js';
 import { checkOutputPaths } from './io/output-policy.js';
 import type { Finding } from './spec/finding.js';
 import type { AnyTarget, EmitContext, OutputFile } from './target.js';
+
+/**
+ * A target's optional hook beside `Target.environmentPath`: what environment `env`'s copy of output `path` holds,
+ * from production's file and the environment's own full file. For a platform that merges the environment's file over
+ * production's (compose's `-f compose.yaml -f compose.staging.yaml`) that is only what differs; findings say what
+ * such a file cannot express. Without the hook the copy is the environment's full file.
+ */
+export interface EnvironmentContents {
+  environmentContents?(path: string, env: string, files: { production: string; environment: string }): { contents: string; findings: Finding[] };
+}
 
 /** The context `ctx`, calling `onUse` when the target reads the environments (so it writes them itself). */
 export function watchEnvironments(ctx: EmitContext, onUse: () => void): EmitContext {
@@ -80,6 +91,15 @@ export function environmentFiles(input: SideBySideInput): SideBySide {
         const refused = checkOutputPaths([{ path: to, target: target.name }], { [target.name]: target.outputs })[0];
         if (refused || baseByPath.has(to)) {
           findings.push({ severity: 'error', code: 'output/conflict', message: `${target.name} would write environment ${show(env)}'s ${path} to ${to}, ${refused ? refused.message : 'where a production file goes'}`, hint: 'Rename the environment.', path: ['environments', env], at: 'key', target: target.name });
+          continue;
+        }
+        const base = baseByPath.get(path);
+        const override = (target as EnvironmentContents).environmentContents;
+        if (override && base) {
+          const derived = override(path, env, { production: base.contents, environment: contents });
+          for (const e of derived.findings) findings.push({ ...e, target: target.name });
+          const text = derived.contents.endsWith('\n') ? derived.contents : derived.contents + '\n';
+          files.push({ path: to, contents: text, target: target.name, environment: env });
           continue;
         }
         files.push({ path: to, contents, target: target.name, environment: env });

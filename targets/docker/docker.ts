@@ -1,7 +1,9 @@
 /** Docker target: a multi-stage production Dockerfile, a .dockerignore and (optionally) compose.yaml for local parity. */
 import type { DeployModel } from '../../src/model/model.js';
+import type { EnvironmentContents } from '../../src/environments.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { composeFile } from './compose.js';
+import { composeOverride } from './compose-override.js';
 import { dockerfileView, dockerignorePaths, HEADER } from './dockerfile.js';
 import { envExample } from './env-example.js';
 import { dockerOptions } from './options.js';
@@ -21,7 +23,7 @@ function emit(model: DeployModel, opts: DockerOptions, ctx: EmitContext): EmitRe
   return { files, findings };
 }
 
-export const docker: Target<'docker', DockerOptions> = {
+export const docker: Target<'docker', DockerOptions> & EnvironmentContents = {
   name: 'docker',
   description: 'Dockerfile (multi-stage, non-root), .dockerignore and compose.yaml for local parity',
   capabilities: {
@@ -53,5 +55,9 @@ export const docker: Target<'docker', DockerOptions> = {
   offers: {
     image: (_model, opts) => ({ dockerfile: 'Dockerfile', context: '.', port: opts.port }),
   },
-  outputs: ['Dockerfile', '.dockerignore', 'compose.yaml', '.env.example'],
+  outputs: ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.*.yaml', '.env.example'],
+  // Each environment's compose file is an override beside compose.yaml: `-f compose.yaml -f compose.staging.yaml`.
+  // The image (Dockerfile, .dockerignore) and .env.example are one for every environment.
+  environmentPath: (path, env) => (path === 'compose.yaml' ? `compose.${env}.yaml` : null),
+  environmentContents: (_path, env, files) => composeOverride(env, files.production, files.environment),
 };

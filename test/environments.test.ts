@@ -1,0 +1,158 @@
+/**
+ * Environments beside production for the platforms that keep one file for all of them: compose gets an override
+ * file per environment (checked by docker-compose v1 merging it over compose.yaml), Heroku's review apps get
+ * app.json's environments.review, and every other Heroku environment a note naming what to set on its app.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { compile } from '../src/compile.js';
+import { BUILTIN_TEMPLATES } from '../src/generated/templates.js';
+import { TARGETS } from '../targets/index.js';
+import { composeSchemaErrors } from './helpers/paas.js';
+import { brief, MINIMAL, runCli } from './helpers/spec.js';
+
+const target = (name: string) => TARGETS.find((t) => t.name === name)!;
+const build = (text: string, names: string[], env: string | null = null) =>
+  compile('deploy.yaml', text, { env, environments: env === null, targets: names.map(target), registry: TARGETS, templates: BUILTIN_TEMPLATES });
+const fileOf = (r: ReturnType<typeof build>, path: string) => r.files.find((f) => f.path === path);
+
+const SPEC = `version: 1
+name: mysite
+django:
+  project: mysite
+env:
+  FEATURE: "on"
+  LEVEL: info
+  PRICE: "$5"
+database:
+  version: "16"
+processes:
+  web:
+    instances: 2
+  worker:
+    command: celery -A mysite worker
+environments:
+  staging:
+    env:
+      LEVEL: debug
+      EXTRA: "1"
+    database:
+      version: "17"
+    processes:
+      worker:
+        command: celery -A mysite worker -l debug
+      beat:
+        command: celery -A mysite beat
+    targets:
+      docker:
+        port: 9000
+  qa:
+    env:
+      LEVEL: warning
+`;
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-env-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** `docker-compose config` of the files, as data. */
+function composeConfig(files: Record<string, string>): Record<string, unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-compose-env-'));
+  try {
+    writeFileSync(join(dir, '.env'), '');
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const args = Object.keys(files).flatMap((f) => ['-f', f]);
+    const res = spawnSync('docker-compose', [...args, 'config'], { cwd: dir, encoding: 'utf8' });
+    assert.is(res.status, 0, res.stderr);
+    return parse(res.stdout.split(dir).join('<project>')) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('compose: one override file per environment, valid, holding only what differs', () => {
+  const r = build(SPEC, ['docker']);
+  // staging's port is the one difference an override cannot express (see below).
+  assert.equal(brief(r).filter((l) => !l.includes(' info ') && !l.includes('services.web.ports')), []);
+  assert.equal(
+    r.files.filter((f) => f.path.startsWith('compose')).map((f) => [f.path, f.environment]),
+    [['compose.qa.yaml', 'qa'], ['compose.staging.yaml', 'staging'], ['compose.yaml', undefined]],
+  );
+  const qa = parse(fileOf(r, 'compose.qa.yaml')!.contents, { version: '1.1' });
+  // qa changes one variable: every app service gets it, nothing else is repeated.
+  assert.equal(qa, { services: { web: { environment: { LEVEL: 'warning' } }, worker: { environment: { LEVEL: 'warning' } }, release: { environment: { LEVEL: 'warning' } } } });
+  const staging = parse(fileOf(r, 'compose.staging.yaml')!.contents, { version: '1.1' }) as { services: Record<string, Record<string, unknown>> };
+  assert.equal(Object.keys(staging.services).sort(), ['beat', 'db', 'release', 'web', 'worker']);
+  assert.equal(staging.services.db, { image: 'postgres:17' });
+  assert.equal(staging.services.worker!.command, ['celery', '-A', 'mysite', 'worker', '-l', 'debug']);
+  for (const f of r.files.filter((f) => /^compose\..+\.yaml$/.test(f.path))) {
+    assert.equal(composeSchemaErrors(parse(f.contents, { version: '1.1' })), [], f.path);
+    assert.match(f.contents, new RegExp(`docker compose -f compose.yaml -f ${f.path.replace(/\./g, '\\.')} up --build`));
+  }
+});
+
+test('compose: compose.yaml merged with an override by docker-compose v1 is the environment compiled on its own', () => {
+  if (!has('docker-compose')) {
+    if (process.env.CI === 'true') throw new Error('docker-compose is not installed, but CI must run this check');
+    console.warn('\n!!!!! SKIPPED: compose overrides not merged by docker-compose — `docker-compose` is not installed. Run `bash scripts/system-deps.sh` as root. !!!!!\n');
+    return;
+  }
+  // Without the port change: a published port is a list item compose appends to, so it is reported instead (below).
+  const spec = SPEC.replace('    targets:\n      docker:\n        port: 9000\n', '');
+  const all = build(spec, ['docker']);
+  for (const env of ['qa', 'staging']) {
+    const merged = composeConfig({ 'compose.yaml': fileOf(all, 'compose.yaml')!.contents, [`compose.${env}.yaml`]: fileOf(all, `compose.${env}.yaml`)!.contents });
+    const alone = composeConfig({ 'compose.yaml': fileOf(build(spec, ['docker'], env), 'compose.yaml')!.contents });
+    assert.equal(merged, alone, env);
+  }
+  // The check can fail: production's compose.yaml alone is not staging.
+  const production = composeConfig({ 'compose.yaml': fileOf(all, 'compose.yaml')!.contents });
+  const staging = composeConfig({ 'compose.yaml': fileOf(build(spec, ['docker'], 'staging'), 'compose.yaml')!.contents });
+  assert.not.equal(production, staging);
+});
+
+test('compose: what an override cannot remove is a warning naming it', () => {
+  const r = build(`${SPEC}  lean:\n    media:\n      storage: cloudinary\n`, ['docker']);
+  const notes = brief(r).filter((l) => l.includes('docker/compose-override'));
+  assert.is(notes.length, 2, brief(r).join('\n'));
+  // The published port: compose appends list items, so production's port stays beside staging's.
+  assert.ok(notes.some((l) => l.includes('warning docker/compose-override environment "staging"') && l.endsWith('services.web.ports: "127.0.0.1:8000:8000"')), notes.join('\n'));
+  // Media in Cloudinary: production's local media volume stays mounted, and no override can unmount it.
+  const lean = notes.find((l) => l.includes('environment "lean"'))!;
+  assert.ok(lean.includes("services.web.volumes, services.worker.volumes, services.release.volumes") && lean.includes('volumes.media'), lean);
+});
+
+test('compose: build writes compose.<env>.yaml overrides beside compose.yaml; --check covers them; --env picks one', () => {
+  const dir = project({ 'deploy.yaml': MINIMAL + 'env:\n  LEVEL: info\nenvironments:\n  staging:\n    env:\n      LEVEL: debug\n  qa:\n    env:\n      LEVEL: warning\n' });
+  assert.is(runCli(['build', '--target', 'docker'], { cwd: dir }).status, 0);
+  assert.equal(readdirSync(dir).filter((f) => f.startsWith('compose')).sort(), ['compose.qa.yaml', 'compose.staging.yaml', 'compose.yaml']);
+  const staging = readFileSync(join(dir, 'compose.staging.yaml'), 'utf8');
+  assert.match(staging, /^ {6}LEVEL: debug$/m);
+  assert.not.match(readFileSync(join(dir, 'compose.yaml'), 'utf8'), /LEVEL: debug/);
+  assert.is(runCli(['build', '--check', '--target', 'docker'], { cwd: dir }).status, 0);
+  writeFileSync(join(dir, 'compose.staging.yaml'), staging.replace('LEVEL: debug', 'LEVEL: error'));
+  assert.is(runCli(['build', '--check', '--target', 'docker'], { cwd: dir }).status, 1);
+  assert.is(runCli(['build', '--check', '--env', 'qa', '--target', 'docker'], { cwd: dir }).status, 0);
+  assert.is(runCli(['build', '--check', '--env', 'staging', '--target', 'docker'], { cwd: dir }).status, 1);
+  const qa = readFileSync(join(dir, 'compose.qa.yaml'), 'utf8');
+  assert.is(runCli(['build', '--env', 'staging', '--target', 'docker', '--force'], { cwd: dir }).status, 0);
+  assert.is(readFileSync(join(dir, 'compose.staging.yaml'), 'utf8'), staging);
+  assert.is(readFileSync(join(dir, 'compose.qa.yaml'), 'utf8'), qa);
+  assert.is(runCli(['build', '--check', '--target', 'docker'], { cwd: dir }).status, 0);
+});
+
+test.run();
