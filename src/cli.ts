@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import pkg from '../package.json' with { type: 'json' };
-import { analyze } from './analyze.js';
+import type { analyze } from './analyze.js';
+import type { CompileResult } from './compile.js';
 import type { Diagnostic } from './diagnostics.js';
 import { closest, hasErrors } from './diagnostics.js';
 import { acknowledged, diagnosticsData, formatGithub, formatSarif, formatText, NO_COLORS, summary } from './format.js';
@@ -90,11 +91,16 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'validate',
     args: '[file]',
-    summary: 'Check deploy.yaml against the schema and the rules',
+    summary: 'Check deploy.yaml and everything build would report, writing nothing',
     description:
-      'Checks the spec and every environment overlay; every problem is reported at file:line:col with a hint. Exit 1 on errors (and on warnings with --strict).',
-    options: [{ ...ENV_OPTION, description: 'Validate with this environment overlay applied (every environment is always checked)' }, FORMAT_OPTION, STRICT_OPTION],
-    examples: ['deployspec validate', 'deployspec validate --format github', 'deployspec validate backend/deploy.yaml --env staging'],
+      "Checks the spec and every environment overlay, then compiles the targets in memory as build does, so it reports every error and warning build would (build's notes aside); every problem is reported at file:line:col with a hint. Nothing is written. Exit 1 on errors (and on warnings with --strict).",
+    options: [
+      { ...TARGET_OPTION, description: `Check the files of these target(s): ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated; default all, as build)` },
+      { ...ENV_OPTION, description: 'Check that this environment exists (every environment is always checked)' },
+      FORMAT_OPTION,
+      STRICT_OPTION,
+    ],
+    examples: ['deployspec validate', 'deployspec validate --strict --format github', `deployspec validate --target ${TARGET_NAMES.slice(0, 2).join(',')}`, 'deployspec validate backend/deploy.yaml --env staging'],
     run: (c) => validateCommand(c),
   },
   {
@@ -460,16 +466,31 @@ function printDiagnostics(c: Ctx, format: DiagnosticFormat, list: readonly Diagn
 
 // --- validate ---------------------------------------------------------------------------------------------------
 
+/**
+ * The spec, compiled to `targets` in memory exactly as build compiles it (every environment, the project's template
+ * overrides), so validate and build report the same diagnostics. Files are dropped when there are errors.
+ */
+async function compileInput(c: Ctx, input: Input, targets: readonly (typeof TARGETS)[number][]): Promise<CompileResult> {
+  const [{ compile }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('./io/read.js')]);
+  const loadedTemplates = await loadTemplates(input.dir, c.io.cwd);
+  const { templates } = loadedTemplates;
+  // The template compiler is only loaded when the project overrides a built-in template.
+  const compileTemplate = loadedTemplates.overridden.length ? (await import('handlebars')).default.compile : undefined;
+  const result = compile(input.display, input.bytes, { env: null, environments: true, facts: projectFacts(input.dir), targets, registry: TARGETS, templates, compileTemplate });
+  checkEnv(str(c.opts.env), result.environments, input.display);
+  // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
+  result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
+  if (hasErrors(result.diagnostics)) result.files = [];
+  return result;
+}
+
 async function validateCommand(c: Ctx): Promise<number> {
   const format = formatOf(c);
+  const targets = parseTargets(c.opts.target).map((n) => TARGETS.find((t) => t.name === n)!);
   const input = loadInput(c);
-  const env = str(c.opts.env);
-  const facts = projectFacts(input.dir);
-  let result = analyze(input.display, input.bytes, { env: null, facts, targets: TARGETS });
-  checkEnv(env, result.environments, input.display);
-  if (env !== undefined) result = analyze(input.display, input.bytes, { env, facts, targets: TARGETS });
-  const { diagnostics, environments, loaded } = result;
-  const shown = visible(diagnostics, loaded.data, c.quiet);
+  const { diagnostics, environments, loaded } = await compileInput(c, input, targets);
+  // What `build --check` shows: errors and warnings; the notes are for builds.
+  const shown = visible(diagnostics, loaded.data, true);
   const failed = failedBy(shown, !!c.opts.strict);
   if (format === 'json') {
     c.io.out(JSON.stringify({ command: 'validate', ok: !failed, file: input.display, environments, diagnostics: diagnosticsData(shown) }, null, 2) + '\n');
@@ -491,17 +512,8 @@ async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
   const env = str(opts.env);
   const modes = ['check', 'dry-run'].filter((m) => opts[m]);
   if (modes.length > 1) throw new UsageError('--check and --dry-run cannot be combined');
-  const [{ compile }, { loadTemplates }] = await Promise.all([import('./compile.js'), import('./io/read.js')]);
   const targets = names.map((n) => TARGETS.find((t) => t.name === n)!);
-  const loadedTemplates = await loadTemplates(input.dir, io.cwd);
-  const { templates } = loadedTemplates;
-  // The template compiler is only loaded when the project overrides a built-in template.
-  const compileTemplate = loadedTemplates.overridden.length ? (await import('handlebars')).default.compile : undefined;
-  const result = compile(input.display, input.bytes, { env: null, environments: true, facts: projectFacts(input.dir), targets, registry: TARGETS, templates, compileTemplate });
-  checkEnv(env, result.environments, input.display);
-  // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
-  result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
-  if (hasErrors(result.diagnostics)) result.files = [];
+  const result = await compileInput(c, input, targets);
   const sources = new Map([[input.display, result.loaded.text]]);
   const strict = !!opts.strict;
   const checking = !!opts.check || diffOnly;

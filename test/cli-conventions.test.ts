@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import pkg from '../package.json' with { type: 'json' };
 import { COMMAND_NAMES } from '../src/cli.js';
 import { colorOn } from '../src/cli.js';
-import { MINIMAL, ROOT, runCli } from './helpers/spec.js';
+import { MINIMAL, NO_WARNINGS, ROOT, runCli } from './helpers/spec.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'deployspec-conv-'));
@@ -75,7 +75,7 @@ test('"did you mean" for commands, options, targets and environments; every usag
 });
 
 test('deploy.yaml is found upward from the working folder, up to the git root; -C DIR runs elsewhere', () => {
-  const dir = project({ 'deploy.yaml': MINIMAL, 'app/static/x.txt': 'x' });
+  const dir = project({ 'deploy.yaml': NO_WARNINGS, 'app/static/x.txt': 'x' });
   assert.equal(runCli(['validate'], { cwd: join(dir, 'app/static') }), { status: 0, stdout: '', stderr: '../../deploy.yaml: valid\n' });
   assert.equal(runCli(['-C', dir, 'validate']), { status: 0, stdout: '', stderr: 'deploy.yaml: valid\n' });
   assert.equal(runCli(['validate', '-C', 'app'], { cwd: dir }), { status: 0, stdout: '', stderr: '../deploy.yaml: valid\n' });
@@ -87,7 +87,7 @@ test('deploy.yaml is found upward from the working folder, up to the git root; -
 });
 
 test('deployspec.yaml is a spec name too: found upward and in a folder argument; two specs in one folder are a usage error', () => {
-  const dir = project({ 'deployspec.yml': MINIMAL, 'app/static/x.txt': 'x' });
+  const dir = project({ 'deployspec.yml': NO_WARNINGS, 'app/static/x.txt': 'x' });
   assert.equal(runCli(['validate'], { cwd: join(dir, 'app/static') }), { status: 0, stdout: '', stderr: '../../deployspec.yml: valid\n' });
   assert.equal(runCli(['validate', dir]), { status: 0, stdout: '', stderr: `${join(dir, 'deployspec.yml')}: valid\n` });
   writeFileSync(join(dir, 'deploy.yaml'), MINIMAL);
@@ -141,7 +141,7 @@ test('--quiet prints nothing on success, only failures; acknowledged notes stop 
   assert.not.match(runCli(['build', '--target', 'docker,heroku'], { cwd: dir }).stderr, /next:/, 'only after a build that created files');
   assert.equal(runCli(['build', '--target', 'docker,heroku', '-q'], { cwd: dir }), { status: 0, stdout: '', stderr: '' });
   assert.equal(runCli(['build', '--check', '--target', 'docker,heroku', '--quiet'], { cwd: dir }), { status: 0, stdout: '', stderr: '' });
-  assert.equal(runCli(['validate', '-q'], { cwd: dir }), { status: 0, stdout: '', stderr: '' });
+  assert.equal(runCli(['validate', '--target', 'docker,heroku', '-q'], { cwd: dir }), { status: 0, stdout: '', stderr: '' });
   writeFileSync(join(dir, 'deploy.yaml'), spec + 'acknowledge: [docker/unsupported]\n');
   const acked = runCli(['build', '--target', 'docker'], { cwd: dir });
   assert.is(acked.status, 0);

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pkg from '../package.json' with { type: 'json' };
-import { MINIMAL, runCli } from './helpers/spec.js';
+import { TARGET_NAMES } from '../targets/index.js';
+import { MINIMAL, NO_WARNINGS, runCli } from './helpers/spec.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'deployspec-cli-'));
@@ -67,6 +68,43 @@ test('warnings pass unless --strict', () => {
   const dir = project({ 'deploy.yaml': MINIMAL + 'runtime:\n  node: "20"\n' });
   assert.is(runCli(['validate'], { cwd: dir }).status, 0);
   assert.is(runCli(['validate', '--strict'], { cwd: dir }).status, 1);
+});
+
+test('validate reports every warning build would: a target\'s own finding, --strict fails on it, json carries it', () => {
+  // The docker target, not the spec rules, finds a secret needed at build time.
+  const dir = project({ 'deploy.yaml': NO_WARNINGS + 'env:\n  API_TOKEN:\n    secret: true\n    scope: both\n' });
+  const text = runCli(['validate'], { cwd: dir });
+  assert.is(text.status, 0, text.stderr);
+  assert.ok(text.stderr.includes('deploy.yaml:10:5: warning: API_TOKEN is a secret needed at build time, but the Dockerfile never receives secrets [docker/build-secret]\n'), text.stderr);
+  assert.ok(text.stderr.endsWith('0 errors, 1 warning\ndeploy.yaml: valid\n'), text.stderr);
+  const strict = runCli(['validate', '--strict'], { cwd: dir });
+  assert.is(strict.status, 1);
+  assert.not.match(strict.stderr, /: valid/);
+  const json = JSON.parse(runCli(['validate', '--strict', '--format', 'json'], { cwd: dir }).stdout);
+  assert.is(json.ok, false);
+  const key = (d: { line: number; col: number; severity: string; code: string; message: string }) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}`;
+  assert.equal(json.diagnostics.map(key), ['10:5 warning docker/build-secret API_TOKEN is a secret needed at build time, but the Dockerfile never receives secrets']);
+  // The same diagnostics as build's, notes aside (build --check shows none either).
+  const build = JSON.parse(runCli(['build', '--dry-run', '--format', 'json'], { cwd: dir }).stdout);
+  assert.equal(json.diagnostics.map(key), build.diagnostics.filter((d: { severity: string }) => d.severity !== 'info').map(key));
+  assert.equal(json.diagnostics.map(key), JSON.parse(runCli(['build', '--check', '--format', 'json'], { cwd: dir }).stdout).diagnostics.map(key));
+  // --target narrows it as it narrows build; nothing is ever written.
+  assert.is(runCli(['validate', '--strict', '--target', 'heroku,render'], { cwd: dir }).status, 0);
+  assert.is(runCli(['validate', '--strict', '--target', 'docker'], { cwd: dir }).status, 1);
+  assert.is(runCli(['validate', '--target', 'dockr'], { cwd: dir }).stderr, `deployspec: unknown target "dockr"; did you mean docker? (choose from: ${TARGET_NAMES.join(', ')}, all)\n`);
+  assert.equal(readdirSync(dir), ['deploy.yaml']);
+});
+
+test('validate reports a broken template override as build does', () => {
+  const dir = project({ 'deploy.yaml': NO_WARNINGS });
+  mkdirSync(join(dir, '.deployspec/templates/heroku'), { recursive: true });
+  writeFileSync(join(dir, '.deployspec/templates/heroku/Procfile.hbs'), '{{#each processes}}\n');
+  const v = runCli(['validate', '--format', 'json'], { cwd: dir });
+  const b = runCli(['build', '--dry-run', '--format', 'json'], { cwd: dir });
+  assert.is(v.status, 1);
+  assert.is(b.status, 1);
+  assert.equal(JSON.parse(v.stdout).diagnostics, JSON.parse(b.stdout).diagnostics.filter((d: { severity: string }) => d.severity !== 'info'));
+  assert.equal(JSON.parse(v.stdout).diagnostics.map((d: { code: string }) => d.code), ['template/syntax']);
 });
 
 test('usage errors exit 2: missing spec, unknown target, unknown command, bad format', () => {

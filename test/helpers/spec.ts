@@ -38,6 +38,8 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
 }
 
 export const MINIMAL = 'version: 1\nname: mysite\ndjango:\n  project: mysite\n';
+/** MINIMAL with an image for the Kubernetes manifests: every target builds it without a warning, so `validate` is silent. */
+export const NO_WARNINGS = MINIMAL + 'targets:\n  kubernetes:\n    image: registry.example.com/mysite:1.0.0\n';
 
 export function analyzeText(text: string, env: string | null = null, facts?: ProjectFacts) {
   return analyze('deploy.yaml', text, { env, facts });
