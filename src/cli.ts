@@ -155,7 +155,7 @@ const COMMANDS: CommandSpec[] = [
     name: 'init',
     args: '[dir]',
     summary: 'Write a commented deploy.yaml from what is in the project',
-    description: 'Scans manage.py, Procfile, app.json, .do/app.yaml and friends, and writes a deploy.yaml that validates; an existing deploy.yaml is never replaced without --force.',
+    description: 'Scans manage.py, Procfile, app.json, .do/app.yaml and friends, and writes a deploy.yaml that validates; lists every deploy file it found, imported or not (and why). An existing deploy.yaml is never replaced without --force.',
     options: [
       { name: 'name', value: '<name>', description: 'App name (default: the folder name)' },
       { name: 'project', value: '<module>', description: 'Django project package (default: found from manage.py)' },

@@ -58,12 +58,33 @@ export interface EmitResult {
   findings: Finding[];
 }
 
-/** An importer of a platform file the project may already deploy with (Procfile, .do/app.yaml, ...). */
+/** A kind of platform file `init` recognises in a project, whether or not it imports it. */
+export interface DeployFile {
+  /** Whether a project path (relative, POSIX) may be such a file. */
+  matches(path: string): boolean;
+  /** Whether the contents make it one, for names other tools use too (`app.yaml`); asked only when `matches`. */
+  contains?(text: string): boolean;
+  /** Why init does not import such a file when no importer did: one line, shown as `found, not imported (why)`. */
+  why: string;
+}
+
+/**
+ * What `init` knows about a platform's files the project may already deploy with (Procfile, .do/app.yaml, ...):
+ * an importer carries them over, `files` names every kind of file init lists as imported or not.
+ */
 export interface Importer {
   /** Runs after every importer without it: what it imports wins (a Procfile's commands over an app spec's). */
   late?: boolean;
-  /** Imports what it understands into the draft, and lists in `draft.skipped` what it does not. */
-  run(files: ProjectFiles, draft: Draft, context: { root: string; nameGiven: boolean }): void;
+  /**
+   * Imports what it understands into the draft, and lists in `draft.skipped` what it does not. A file it cannot
+   * read at all is noted as `<path>: <why>; nothing imported from it`.
+   */
+  run?(files: ProjectFiles, draft: Draft, context: { root: string; nameGiven: boolean }): void;
+  /**
+   * The platform's files init looks for. A target whose importers name none is recognised by its `outputs` at the
+   * project root instead.
+   */
+  files?: readonly DeployFile[];
 }
 
 export interface Target<N extends string = string, O = unknown> {

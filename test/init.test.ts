@@ -1,5 +1,5 @@
 /** `deployspec init`: scanning a real-shaped Django project (and Procfile/app.json/.do/app.yaml variants) into a valid spec. */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -316,6 +316,49 @@ test('cli: init on examples/07-django-project, with its generated files and with
       assert.is(readFileSync(join(dir, 'Procfile'), 'utf8'), readFileSync(join(ex, 'Procfile'), 'utf8'));
     }
   }
+});
+
+test('cli: init lists every deploy file it found, imported or not and why; file names stay escaped', () => {
+  const dir = projectDir('deploy-files');
+  mkdirSync(join(dir, 'k8s'));
+  writeFileSync(join(dir, 'k8s', 'evil\x1b[31m.yaml'), 'apiVersion: v1\nkind: Service\n');
+  const r = runCli(['init'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  const block = r.stderr.slice(r.stderr.indexOf('deploy files:\n'));
+  const rows = block.split('\n').slice(1);
+  const lines = rows.slice(0, rows.findIndex((l) => !l.startsWith('  '))).map((l) => l.trim().replace(/ {2,}/, ' | '));
+  const status = lines.map((l) => l.replace(/ \(.*\)$/, ''));
+  assert.equal(status, [
+    'found, not imported | .circleci/config.yml',
+    'found, not imported | .do/deploy.template.yaml',
+    'found, not imported | .github/workflows/ci.yml',
+    'imported | .python-version',
+    'found, not imported | Dockerfile',
+    'imported | Procfile',
+    'found, not imported | app.json',
+    'imported | config/app.yaml',
+    'found, not imported | deploy/k8s/web.yaml',
+    'imported | fly.toml',
+    'found, not imported | heroku.yml',
+    'found, not imported | k8s/evil\\x1b[31m.yaml',
+    'imported | render.yaml',
+  ], block);
+  assert.not.ok(r.stderr.includes('\x1b'), 'no raw escape reaches the terminal');
+  const why = (path: string) => lines.find((l) => l.includes(`| ${path} (`))?.slice(lines.find((l) => l.includes(`| ${path} (`))!.indexOf(' (') + 2, -1);
+  assert.match(why('app.json')!, /^not valid JSON \(/);
+  assert.match(why('.do/deploy.template.yaml')!, /^init imports one app spec per project, with its components at the top level/);
+  assert.match(why('deploy/k8s/web.yaml')!, /kubernetes target writes its own Kustomize layout/);
+  assert.match(why('.github/workflows/ci.yml')!, /writes its own pipeline to \.github\/workflows\/deploy\.yml and leaves other workflows alone/);
+  assert.is(why('Dockerfile'), 'not read: the docker target writes its own from deploy.yaml');
+  // App Engine's app.yaml is not an App Platform spec: not listed. config/app.yaml, fly.toml and render.yaml were.
+  assert.not.ok(lines.some((l) => l.endsWith('| app.yaml')), block);
+  const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
+  assert.match(text, /# config\/app\.yaml name/);
+  assert.match(text, /# fly\.toml env\.LOG_LEVEL/);
+  // --stdout lists them too, on stderr, and keeps stdout the YAML alone
+  const out = runCli(['init', '--stdout', '--force'], { cwd: dir });
+  assert.ok(out.stderr.includes('deploy files:\n'), out.stderr);
+  assert.match(out.stdout, /^# yaml-language-server/);
 });
 
 test.run();

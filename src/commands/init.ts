@@ -5,8 +5,11 @@ import { analyze } from '../analyze.js';
 import { formatText, summary } from '../format.js';
 import { IoError } from '../io/errors.js';
 import { formatBytes, kindOf, readRegularFile, TooLargeError } from '../io/file.js';
+import { matchesAny } from '../io/output-policy.js';
 import { displayPath, projectFacts, SPEC_NAMES } from '../io/read.js';
 import { escapeControls, escapeLine } from '../io/terminal.js';
+import { deployFiles } from '../init/deploy-files.js';
+import type { DeployFileReport, KnownFiles } from '../init/deploy-files.js';
 import { renderSpec } from '../init/render.js';
 import { scanProject } from '../init/scan.js';
 import type { ProjectFiles } from '../init/files.js';
@@ -120,6 +123,28 @@ async function adoptionManifest(dir: string, imported: readonly { path: string; 
   return [{ path: MANIFEST_PATH, contents: serializeManifest({ version: 1, files }) }];
 }
 
+/**
+ * The deploy files each target recognises: those its importers name, else its own outputs (the files it would
+ * write) at the project root.
+ */
+function knownFiles(): KnownFiles[] {
+  return TARGETS.map((t) => {
+    const declared = (t.importers ?? []).flatMap((i) => i.files ?? []);
+    if (declared.length) return { target: t.name, files: declared };
+    return { target: t.name, files: [{ matches: (p: string) => matchesAny(p, t.outputs), why: `not read: the ${t.name} target writes its own from deploy.yaml` }] };
+  });
+}
+
+/** Every deploy file found, one line each: imported, or found and not imported with the reason. */
+function printDeployFiles(io: Io, list: readonly DeployFileReport[]): void {
+  if (!list.length) return;
+  io.err(`${io.colors.bold('deploy files')}:\n`);
+  for (const f of list) {
+    if (f.notImported === undefined) io.err(`  ${io.colors.cyan('imported')}             ${escapeLine(f.path)}\n`);
+    else io.err(`  ${io.colors.yellow('found, not imported')}  ${escapeLine(f.path)} (${escapeLine(f.notImported)})\n`);
+  }
+}
+
 export async function initCommand(io: Io, dirArg: string | undefined, opts: InitOptions): Promise<number> {
   const dir = resolve(io.cwd, dirArg ?? '.');
   if (!existsSync(dir)) throw new UsageError(`cannot init ${dirArg}: no such folder`);
@@ -130,6 +155,10 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
   }
   const files = await listProject(dir);
   const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, root: opts.root, platforms: TARGETS.map((t) => t.name), importers: TARGETS.flatMap((t) => t.importers ?? []) });
+  // Recognising a file may read it; only what the importers could not read is reported as not read.
+  const unreadBefore = new Set(files.unread.keys());
+  const found = deployFiles(files, draft, knownFiles());
+  for (const path of [...files.unread.keys()]) if (!unreadBefore.has(path)) files.unread.delete(path);
   // Advice about a file init could not read would be a guess: it is dropped, and init says loudly what it skipped.
   for (const [path, why] of files.unread) {
     draft.skipped = draft.skipped.filter((line) => !line.startsWith(path) && !line.includes(` ${path} `));
@@ -155,6 +184,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 1;
   }
   if (opts.stdout) {
+    printDeployFiles(io, found);
     io.out(escapeControls(text));
     return 0;
   }
@@ -162,6 +192,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
   writeFilesAtomically(dir, [{ path: 'deploy.yaml', contents: text }, ...(await adoptionManifest(dir, draft.imported))]);
   // Found values and skipped lines quote project files: printed with their control characters escaped.
   for (const f of draft.found) io.err(`${io.colors.dim('found')} ${escapeLine(f)}\n`);
+  printDeployFiles(io, found);
   if (draft.skipped.length) {
     io.err(`${io.colors.yellow('not carried over')} (listed at the end of ${escapeLine(shown)}):\n`);
     for (const s of [...new Set(draft.skipped)]) io.err(`  - ${escapeLine(s)}\n`);

@@ -17,10 +17,12 @@ export interface Draft {
    * replace them while they are unchanged since the import (showing the diff), instead of refusing them as hand-written.
    */
   imported: { path: string; target: string }[];
+  /** Project files an importer read, whatever it carried over (files in `imported` count as read too). */
+  readFrom: string[];
 }
 
 export function newDraft(): Draft {
-  return { spec: { version: 1 }, sources: new Map(), skipped: [], found: [], problems: [], imported: [] };
+  return { spec: { version: 1 }, sources: new Map(), skipped: [], found: [], problems: [], imported: [], readFrom: [] };
 }
 
 export function getIn(d: Draft, path: readonly string[]): Json | undefined {

@@ -115,5 +115,6 @@ export const circleci: Target<'circleci', CircleciOptions> = {
   capabilities: { cron: true, release: true, workers: true, staticSite: true, buildTimeResourceUrls: true, generatedSecrets: true },
   options: circleciOptions,
   emit,
+  importers: [{ files: [{ matches: (p) => p === CONFIG, why: `not read: the circleci target writes its own pipeline to ${CONFIG} from deploy.yaml` }] }],
   outputs: [CONFIG],
 };

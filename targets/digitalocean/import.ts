@@ -34,12 +34,16 @@ function doEnvs(d: Draft, envs: unknown, where: string): void {
   }
 }
 
-/** Where projects keep an app spec: the first of these that holds one is imported. */
+/** Where projects usually keep an app spec: the first of these that holds one is imported, else the nearest other. */
 const SPEC_PATHS = ['.do/app.yaml', '.do/app.yml', '.do/deploy.template.yaml', 'config/app.yaml', 'app.yaml', 'app.spec.yaml'];
+/** Names an app spec goes by: any YAML file in a .do/ folder, and app.yaml or app.spec.yaml wherever it is kept. */
+const SPEC_NAME = /(^|\/)\.do\/[^/]+\.ya?ml$|(^|\/)app(\.spec)?\.ya?ml$/;
 const looksLikeAppSpec = (text: string) => /^(services|workers|jobs|static_sites):/m.test(text);
+const depth = (p: string) => p.split('/').length;
 
 function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean, root: string): void {
-  const path = SPEC_PATHS.find((p) => looksLikeAppSpec(files.read(p) ?? ''));
+  const elsewhere = files.list.filter((p) => SPEC_NAME.test(p) && !SPEC_PATHS.includes(p)).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
+  const path = [...SPEC_PATHS, ...elsewhere].find((p) => looksLikeAppSpec(files.read(p) ?? ''));
   if (!path) return;
   let app: Obj;
   try {
@@ -50,6 +54,7 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean, root
     return;
   }
   d.found.push(path);
+  d.readFrom.push(path);
   if (path === '.do/app.yaml') d.imported.push({ path, target: 'digitalocean' });
   if (typeof app.name === 'string' && !nameGiven && !d.sources.get('name')?.startsWith('app.json')) setIn(d, ['name'], slugify(app.name), `${path} name`);
   if (typeof app.region === 'string' && (ENUMS.region as readonly string[]).includes(app.region)) setIn(d, ['targets', 'digitalocean', 'region'], app.region, `${path} region`);
@@ -122,4 +127,16 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean, root
 }
 
 
-export const importers: readonly Importer[] = [{ run: (files, d, { nameGiven, root }) => importDoAppSpec(files, d, nameGiven, root) }];
+export const importers: readonly Importer[] = [
+  {
+    run: (files, d, { nameGiven, root }) => importDoAppSpec(files, d, nameGiven, root),
+    files: [
+      {
+        // app.yaml is also Google App Engine's name: outside .do/ only a file with App Platform components counts.
+        matches: (p) => SPEC_NAME.test(p),
+        contains: (text) => /^\s*(services|workers|jobs|static_sites):/m.test(text),
+        why: `init imports one app spec per project, with its components at the top level: the first of ${SPEC_PATHS.join(', ')}, else the one nearest the root`,
+      },
+    ],
+  },
+];

@@ -85,4 +85,9 @@ function importFlyToml(files: ProjectFiles, d: Draft, nameGiven: boolean): void 
   }
 }
 
-export const importers: readonly Importer[] = [{ run: (files, d, { nameGiven }) => importFlyToml(files, d, nameGiven) }];
+export const importers: readonly Importer[] = [
+  {
+    run: (files, d, { nameGiven }) => importFlyToml(files, d, nameGiven),
+    files: [{ matches: (p) => /(^|\/)fly(\.[^/]+)?\.toml$/.test(p), why: `init imports only the ${FILE} at the project root; an environment's app (fly.<env>.toml) comes from environments: in deploy.yaml` }],
+  },
+];

@@ -148,5 +148,6 @@ export const githubActions: Target<'github-actions', GithubActionsOptions> = {
   capabilities: { cron: true, release: true, workers: true, staticSite: true, buildTimeResourceUrls: true, generatedSecrets: true },
   options: githubActionsOptions,
   emit,
+  importers: [{ files: [{ matches: (p) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p), why: `workflows are not read: the github-actions target writes its own pipeline to ${WORKFLOW} and leaves other workflows alone` }] }],
   outputs: [WORKFLOW],
 };

@@ -193,5 +193,17 @@ export const kubernetes: Target<'kubernetes', KubernetesOptions> = {
     deploy: kubernetesDeploy,
   },
   outputPathOption: ['targets', 'kubernetes', 'path'],
+  // init lists the manifests a project keeps, wherever they are: YAML documents with an apiVersion and a kind.
+  importers: [
+    {
+      files: [
+        {
+          matches: (p) => /\.ya?ml$/.test(p),
+          contains: (text) => /^apiVersion:[ \t]*\S/m.test(text) && /^kind:[ \t]*\S/m.test(text),
+          why: 'manifests are not read: the kubernetes target writes its own Kustomize layout from deploy.yaml, in k8s/ unless targets.kubernetes.path says otherwise',
+        },
+      ],
+    },
+  ],
   outputs: ['k8s/**/*.yaml'],
 };

@@ -74,6 +74,7 @@ function importBlueprint(files: ProjectFiles, d: Draft, root: string, nameGiven:
     return;
   }
   d.found.push(path);
+  d.readFrom.push(path);
   if (path === 'render.yaml') d.imported.push({ path, target: 'render' });
   // A Blueprint with projects: the first environment stands for the app; the others are listed as skipped.
   let res: Obj = bp;
@@ -178,4 +179,9 @@ function importBlueprint(files: ProjectFiles, d: Draft, root: string, nameGiven:
   for (const k of ['previewsEnabled', 'previewsExpireAfterDays', 'ungrouped']) if (bp[k] !== undefined) d.skipped.push(`${path} ${k}`);
 }
 
-export const importers: readonly Importer[] = [{ run: (files, d, { root, nameGiven }) => importBlueprint(files, d, root, nameGiven) }];
+export const importers: readonly Importer[] = [
+  {
+    run: (files, d, { root, nameGiven }) => importBlueprint(files, d, root, nameGiven),
+    files: [{ matches: (p) => /(^|\/)render([.-][^/]*)?\.ya?ml$/.test(p), why: 'init imports only the Blueprint at the project root (render.yaml, else render.yml)' }],
+  },
+];
