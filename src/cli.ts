@@ -159,13 +159,14 @@ const COMMANDS: CommandSpec[] = [
     options: [
       { name: 'name', value: '<name>', description: 'App name (default: the folder name)' },
       { name: 'project', value: '<module>', description: 'Django project package (default: found from manage.py)' },
+      { name: 'root', value: '<folder>', description: 'Folder of the manage.py to deploy, inside the project (needed when it has several)' },
       { name: 'force', description: 'Overwrite an existing deploy.yaml' },
       { name: 'stdout', description: 'Print the file instead of writing it' },
     ],
-    examples: ['deployspec init', 'deployspec init --name bookshelf --stdout'],
+    examples: ['deployspec init', 'deployspec init --name bookshelf --stdout', 'deployspec init --root backend'],
     run: async (c) => {
       const { initCommand } = await import('./commands/init.js');
-      return initCommand(c.io, c.args[0], { name: str(c.opts.name), project: str(c.opts.project), force: !!c.opts.force, stdout: !!c.opts.stdout });
+      return initCommand(c.io, c.args[0], { name: str(c.opts.name), project: str(c.opts.project), root: str(c.opts.root), force: !!c.opts.force, stdout: !!c.opts.stdout });
     },
   },
   {

@@ -361,4 +361,32 @@ test('cli: init lists every deploy file it found, imported or not and why; file 
   assert.match(out.stdout, /^# yaml-language-server/);
 });
 
+test('cli: init --root picks one of several Django projects; a bad --root is a one-line usage error', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'deployspec-init-')), 'two');
+  cpSync(join(ROOT, 'test/fixtures/init-two-projects'), dir, { recursive: true });
+  const none = runCli(['init'], { cwd: dir });
+  assert.is(none.status, 1);
+  assert.match(none.stderr, /2 manage\.py files: a\/manage\.py, b\/manage\.py; pass --root <folder>/);
+  const r = runCli(['init', '--root', 'a'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  const spec = parse(readFileSync(join(dir, 'deploy.yaml'), 'utf8'));
+  assert.equal(spec.django, { root: 'a', project: 'a' });
+  assert.is(runCli(['validate'], { cwd: dir }).status, 0);
+  rmSync(join(dir, 'deploy.yaml'));
+  const cases: [string[], string][] = [
+    [['--root', 'c'], 'deployspec: --root c: no such folder in the project; did you mean a? (manage.py found in: a, b)\n'],
+    [['--root', '../a'], 'deployspec: --root ../a is outside the project folder; pass a folder inside it\n'],
+    [['--root', '.'], 'deployspec: --root .: no manage.py in that folder; did you mean a? (manage.py found in: a, b)\n'],
+    [['--root', 'b/b'], 'deployspec: --root b/b: no manage.py in that folder (manage.py found in: a, b)\n'],
+    [['--root', 'a/\x1b[31m'], 'deployspec: --root a/\\x1b[31m: no such folder in the project (manage.py found in: a, b)\n'],
+    [['--root'], 'deployspec: --root needs a value: --root <folder>\n'],
+    [['--rot', 'a'], 'deployspec: unknown option --rot for `deployspec init`; did you mean --root?\n'],
+  ];
+  for (const [args, stderr] of cases) assert.equal(runCli(['init', ...args], { cwd: dir }), { status: 2, stdout: '', stderr }, args.join(' '));
+  assert.not.ok(existsSync(join(dir, 'deploy.yaml')), 'nothing written');
+  // from outside the project, --root is inside the folder given
+  assert.is(runCli(['init', 'two', '--root', 'b', '--stdout'], { cwd: join(dir, '..') }).status, 0);
+  assert.match(runCli(['help', 'init']).stdout, /--root <folder> +Folder of the manage\.py to deploy/);
+});
+
 test.run();

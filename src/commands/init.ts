@@ -1,7 +1,8 @@
 /** `deployspec init`: scan the project, write a commented deploy.yaml that validates, never clobbering one. */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { analyze } from '../analyze.js';
+import { closest } from '../diagnostics.js';
 import { formatText, summary } from '../format.js';
 import { IoError } from '../io/errors.js';
 import { formatBytes, kindOf, readRegularFile, TooLargeError } from '../io/file.js';
@@ -10,6 +11,7 @@ import { displayPath, projectFacts, SPEC_NAMES } from '../io/read.js';
 import { escapeControls, escapeLine } from '../io/terminal.js';
 import { deployFiles } from '../init/deploy-files.js';
 import type { DeployFileReport, KnownFiles } from '../init/deploy-files.js';
+import { manageFiles } from '../init/django.js';
 import { renderSpec } from '../init/render.js';
 import { scanProject } from '../init/scan.js';
 import type { ProjectFiles } from '../init/files.js';
@@ -145,6 +147,29 @@ function printDeployFiles(io: Io, list: readonly DeployFileReport[]): void {
   }
 }
 
+/**
+ * `--root`: a folder inside the project holding the manage.py to deploy, as a POSIX path relative to the project
+ * (`''` for the project folder itself). Anything else is a usage error naming the folders that do hold one.
+ */
+function checkRoot(dir: string, root: string, manages: readonly string[]): string {
+  const abs = resolve(dir, root);
+  const rel = relative(dir, abs);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new UsageError(`--root ${escapeLine(root)} is outside the project folder; pass a folder inside it`);
+  const posix = rel.split(sep).join('/');
+  const folders = manages.map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '.'));
+  const guess = closest(posix || '.', folders);
+  const hint = `${guess ? `; did you mean ${escapeLine(guess)}?` : ''} (manage.py found in: ${folders.map(escapeLine).join(', ') || 'none'})`;
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    /* missing: reported below */
+  }
+  if (!isDir) throw new UsageError(`--root ${escapeLine(root)}: no such folder in the project${hint}`);
+  if (!folders.includes(posix || '.')) throw new UsageError(`--root ${escapeLine(root)}: no manage.py in that folder${hint}`);
+  return posix;
+}
+
 export async function initCommand(io: Io, dirArg: string | undefined, opts: InitOptions): Promise<number> {
   const dir = resolve(io.cwd, dirArg ?? '.');
   if (!existsSync(dir)) throw new UsageError(`cannot init ${dirArg}: no such folder`);
@@ -154,7 +179,8 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 1;
   }
   const files = await listProject(dir);
-  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, root: opts.root, platforms: TARGETS.map((t) => t.name), importers: TARGETS.flatMap((t) => t.importers ?? []) });
+  const root = opts.root === undefined ? undefined : checkRoot(dir, opts.root, manageFiles(files));
+  const draft = scanProject(files, { folderName: basename(dir), name: opts.name, project: opts.project, root, platforms: TARGETS.map((t) => t.name), importers: TARGETS.flatMap((t) => t.importers ?? []) });
   // Recognising a file may read it; only what the importers could not read is reported as not read.
   const unreadBefore = new Set(files.unread.keys());
   const found = deployFiles(files, draft, knownFiles());
