@@ -84,6 +84,28 @@ test('pyLiteral: spec strings with quotes, U+2028, non-BMP and backslash-free pa
   ok.forEach((r, i) => assert.is(values[i]!.SPEC_STATIC_ROOT, r.model!.static.root));
 });
 
+test('the settings hint tells each dependency manager how to add the packages the module imports, as the docker target does', () => {
+  const spec = 'version: 1\nname: app\ndjango:\n  project: shop\n  root: backend\nmonitoring:\n  sentry: {}\n';
+  const hint = (files: string[], targets = [django]) => {
+    const r = compileText(spec, { targets, facts: { exists: (p) => files.includes(p) } });
+    return { django: r.diagnostics.find((d) => d.code === 'django/settings-module')?.hint ?? '', docker: r.diagnostics.find((d) => d.code === 'docker/extra-requirements')?.hint ?? '' };
+  };
+  const packages = "'gunicorn>=23' 'whitenoise>=6.8' 'sentry-sdk>=1.40'";
+  assert.is(hint(['backend/requirements.txt']).django, 'Nothing to edit in your settings. The packages it imports are in backend/requirements-deploy.txt. Add the line `-r requirements-deploy.txt` to backend/requirements.txt if your platform does not install backend/requirements-deploy.txt itself.');
+  assert.match(hint(['backend/poetry.lock']).django, `in backend/requirements-deploy.txt. Add them to backend/poetry.lock so every install resolves them together: cd backend && poetry add ${packages}`);
+  assert.match(hint(['poetry.lock']).django, `Add them to poetry.lock so every install resolves them together: poetry add ${packages}`);
+  assert.match(hint(['uv.lock']).django, `: uv add ${packages}`);
+  assert.match(hint(['backend/Pipfile']).django, `: cd backend && pipenv install ${packages}`);
+  assert.match(hint(['pyproject.toml']).django, 'List them in the [project] dependencies of pyproject.toml if your platform does not install backend/requirements-deploy.txt itself: "gunicorn>=23", "whitenoise>=6.8", "sentry-sdk>=1.40"');
+  for (const d of ['requirements', 'pyproject', 'poetry', 'uv', 'pipenv']) assert.not.match(hint([]).django.replace('requirements.txt', ''), `-r requirements-deploy.txt to ${d}`);
+  // One sentence for both targets: the docker target's finding on a lock says the same.
+  const docker = targetByName('docker')!;
+  const both = hint(['backend/poetry.lock'], [django, docker]);
+  assert.ok(both.docker && both.django.endsWith(both.docker), `${both.django}\n${both.docker}`);
+  const bare = compileText('version: 1\nname: app\ndjango:\n  project: shop\nprocesses:\n  web:\n    command: uvicorn shop.asgi:application\nstatic:\n  serve: static-site\n', { targets: [django] });
+  assert.is(bare.diagnostics.find((d) => d.code === 'django/settings-module')?.hint, 'Nothing to edit in your settings, and no package to add: it imports none beyond Django.');
+});
+
 test('the settings module is what every platform runs: it imports the project\'s production settings; a module outside the project is flagged', () => {
   const ok = compileText('version: 1\nname: app\ndjango:\n  project: shop\n  settings: shop.settings.prod\n', { targets: [django] });
   const info = ok.diagnostics.find((d) => d.code === 'django/settings-module');

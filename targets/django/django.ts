@@ -5,6 +5,7 @@
 import { RUNTIME_ENV } from '../../src/contract.js';
 import type { DeployModel } from '../../src/model/model.js';
 import { joinPath, relativePath } from '../../src/model/normalize.js';
+import { addRequirementsHint } from '../../src/model/python-tools.js';
 import type { Finding } from '../../src/spec/finding.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { djangoOptions } from './options.js';
@@ -51,12 +52,15 @@ export function emitDjango(model: DeployModel, opts: DjangoTargetOptions, ctx: E
     return { files: [], findings };
   }
   const dotted = moduleName(model.django.root, file);
+  const packages = requirements(model);
   if (dotted) {
     findings.push({
       severity: 'info',
       code: 'django/settings-module',
       message: `DJANGO_SETTINGS_MODULE is ${dotted} in every generated file: it imports ${model.django.settingsModule} unchanged and layers on what deploy.yaml declares`,
-      hint: `Nothing to edit in your settings. The packages it imports are in ${requirementsFile(model)}: add \`-r requirements-deploy.txt\` to the requirements file your platform installs if it does not install that file itself.`,
+      hint: packages.length
+        ? `Nothing to edit in your settings. The packages it imports are in ${requirementsFile(model)}. ${addRequirementsHint(model.django.dependencies, packages, requirementsFile(model), model.django.dependencyFile)}`
+        : 'Nothing to edit in your settings, and no package to add: it imports none beyond Django.',
       path: ['django', 'project'],
     });
   } else {
@@ -116,7 +120,6 @@ export function emitDjango(model: DeployModel, opts: DjangoTargetOptions, ctx: E
         : null,
     ),
   };
-  const packages = requirements(model);
   return {
     files: [
       { path: file, contents: ctx.render('deploy_settings.py.hbs', view) },

@@ -1,8 +1,7 @@
 /** The Dockerfile and .dockerignore views: every value escaped here, so the templates only place them. */
 import type { DeployModel, EnvVarModel, SpecPath } from '../../src/model/model.js';
-import { shellQuote } from '../../src/model/commands.js';
 import { joinPath } from '../../src/model/normalize.js';
-import { LOCK_FILE } from '../../src/model/python-tools.js';
+import { addRequirementsHint, LOCK_FILE } from '../../src/model/python-tools.js';
 import type { SettingsProduct } from '../../src/products.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { CONTROL, commandArgv, dockerQuote, hasPipe, imageTagProblem, isSafePath } from './escape.js';
@@ -193,13 +192,11 @@ export function dockerfileView(model: DeployModel, docker: DockerOptions, settin
   }
   if (settings && (kind === 'poetry' || kind === 'uv' || kind === 'pipenv')) {
     // Visible, not silent: the lock does not know these packages, so the user's own installs would miss them.
-    const tool = kind === 'pipenv' ? 'pipenv install' : `${kind} add`;
-    const lock = inDep(LOCK_FILE[kind]);
     check.findings.push({
       severity: 'info',
       code: 'docker/extra-requirements',
-      message: `the image installs ${settings.requirementsFile} (what the generated settings import) with pip beside ${lock}, without changing a version the lock pins`,
-      hint: `Add them to ${lock} so every install resolves them together: ${tool} ${settings.packages.map(shellQuote).join(' ')}`,
+      message: `the image installs ${settings.requirementsFile} (what the generated settings import) with pip beside ${inDep(LOCK_FILE[kind])}, without changing a version the lock pins`,
+      hint: addRequirementsHint(kind, settings.packages, settings.requirementsFile, depFile),
       path: [...model.django.path, 'dependencies'],
       at: 'key',
     });
