@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { compile } from '../src/compile.js';
 import { BUILTIN_TEMPLATES } from '../src/generated/templates.js';
 import { TARGETS } from '../targets/index.js';
-import { composeSchemaErrors } from './helpers/paas.js';
+import { composeSchemaErrors, herokuSchemaErrors } from './helpers/paas.js';
 import { brief, MINIMAL, runCli } from './helpers/spec.js';
 
 const target = (name: string) => TARGETS.find((t) => t.name === name)!;
@@ -134,6 +134,75 @@ test('compose: what an override cannot remove is a warning naming it', () => {
   // Media in Cloudinary: production's local media volume stays mounted, and no override can unmount it.
   const lean = notes.find((l) => l.includes('environment "lean"'))!;
   assert.ok(lean.includes("services.web.volumes, services.worker.volumes, services.release.volumes") && lean.includes('volumes.media'), lean);
+});
+
+const HEROKU = `version: 1
+name: mysite
+django:
+  project: mysite
+env:
+  LEVEL: info
+  MODE: full
+  STRIPE_KEY: {secret: true}
+database:
+  version: "16"
+  plan: production
+processes:
+  web:
+    instances: 2
+    size: medium
+environments:
+  review:
+    env:
+      LEVEL: debug
+      DEMO: "yes it is"
+  staging:
+    env:
+      LEVEL: "it's staging"
+      WEBHOOK_TOKEN: {secret: true}
+    database:
+      plan: dev
+    processes:
+      web:
+        instances: 1
+`;
+
+test('heroku: the review environment is app.json environments.review; the others get a note naming exactly what to set', () => {
+  const r = build(HEROKU, ['heroku']);
+  const app = JSON.parse(fileOf(r, 'app.json')!.contents);
+  assert.equal(herokuSchemaErrors(app), []);
+  assert.equal(app.environments, {
+    review: {
+      env: { DEMO: { value: 'yes it is' }, LEVEL: { value: 'debug' } },
+      formation: { web: { quantity: 2, size: 'standard-2x' } },
+      addons: [{ plan: 'heroku-postgresql:standard-0', as: 'DATABASE', options: { version: '16' } }],
+    },
+  });
+  // No file per environment: Heroku reads none per app.
+  assert.equal(r.files.map((f) => f.path), ['.python-version', 'Procfile', 'app.json']);
+  const notes = brief(r).filter((l) => l.includes('heroku/environment'));
+  assert.equal(notes, [
+    `21:3 info heroku/environment environment "staging" is a Heroku app of its own (mysite-staging) that app.json does not change: heroku config:set --app mysite-staging LEVEL='it'\\''s staging'; set the secret WEBHOOK_TOKEN on mysite-staging with heroku config:set (values are not in deploy.yaml); heroku ps:scale --app mysite-staging web=1:standard-2x; add-ons heroku-postgresql:essential-0 (heroku addons:create or addons:upgrade --app mysite-staging)`,
+  ]);
+  assert.not.ok(notes.join('').includes('MODE'), 'only what differs');
+});
+
+test('heroku: review_apps keeps the smallest plans for the review environment; review_environment picks another; a missing one is an error', () => {
+  const small = JSON.parse(fileOf(build(`${HEROKU}targets:\n  heroku:\n    review_apps: true\n`, ['heroku']), 'app.json')!.contents);
+  assert.equal(herokuSchemaErrors(small), []);
+  assert.equal(small.environments.review.formation, { web: { quantity: 1, size: 'basic' } });
+  assert.equal(small.environments.review.addons, [{ plan: 'heroku-postgresql:essential-0', as: 'DATABASE', options: { version: '16' } }]);
+  assert.equal(small.environments.review.env, { DEMO: { value: 'yes it is' }, LEVEL: { value: 'debug' } });
+  const picked = build(`${HEROKU}targets:\n  heroku:\n    review_environment: staging\n`, ['heroku']);
+  const app = JSON.parse(fileOf(picked, 'app.json')!.contents);
+  assert.equal(herokuSchemaErrors(app), []);
+  assert.equal(app.environments.review.env, { LEVEL: { value: "it's staging" }, WEBHOOK_TOKEN: { required: true } });
+  assert.equal(app.environments.review.formation, { web: { quantity: 1, size: 'standard-2x' } });
+  assert.ok(brief(picked).some((l) => l.includes('heroku/environment environment "review"') && l.includes('DEMO=\'yes it is\'')), brief(picked).join('\n'));
+  const missing = build(`${HEROKU}targets:\n  heroku:\n    review_environment: preview\n`, ['heroku']);
+  assert.ok(brief(missing).some((l) => l.includes('warning heroku/review-environment review_environment names "preview"')), brief(missing).join('\n'));
+  // The check can fail: app.json's schema knows only test, review and production under environments.
+  assert.ok(herokuSchemaErrors({ ...app, environments: { staging: {} } }).length > 0);
 });
 
 test('compose: build writes compose.<env>.yaml overrides beside compose.yaml; --check covers them; --env picks one', () => {

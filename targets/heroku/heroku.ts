@@ -3,7 +3,7 @@
  * Field choices follow Heroku Dev Center: "Procfile", "Release Phase", "app.json Schema", "Specifying a Python
  * Version" (python-support), "Heroku Postgres" / "Heroku Key-Value Store" plans, and "Heroku Scheduler".
  */
-import { fromRoot, notOneLine, webCommand } from '../../src/model/commands.js';
+import { fromRoot, notOneLine, shellQuote, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, ProcessModel, Size } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { mergeOverrides } from '../../src/model/overrides.js';
@@ -13,6 +13,7 @@ import { checkAppJson } from './check.js';
 import { herokuDeploy } from './deploy.js';
 import { herokuYml } from './heroku-yml.js';
 import { importers } from './import.js';
+import { DEFAULTS } from './options.gen.js';
 import { herokuOptions } from './options.js';
 import type { HerokuOptions } from './options.js';
 import { schedulerChoice } from './scheduler.js';
@@ -61,7 +62,83 @@ export const heroku: Target<'heroku', HerokuOptions> = {
   nextSteps: (model) => [`heroku create ${model.name} && git push heroku main   (app.json's add-ons and formation apply to review apps and the Heroku Button; on an existing app, add them with heroku addons:create)`],
 };
 
+/**
+ * Production's files, and what each environment (`environments:`) is on Heroku: the review-app environment goes into
+ * app.json's `environments.review`; every other one is an app of its own that no file describes, so a note lists
+ * what to set on it. The Procfile and the Python version file are one for every app.
+ */
 function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResult {
+  const out = emitFiles(model, h, ctx);
+  if (model.environment !== null) return out;
+  const envs = ctx.environments;
+  if (h.reviewEnvironment !== DEFAULTS.review_environment && !envs.includes(h.reviewEnvironment)) {
+    out.findings.push({ severity: 'warning', code: 'heroku/review-environment', message: `review_environment names "${h.reviewEnvironment}", which is not an environment: review apps get production's values`, hint: `Define environments.${h.reviewEnvironment}, or name one of: ${envs.join(', ') || '(none defined)'}.`, path: [...h.specPath, 'review_environment'] });
+  }
+  const app = out.files.find((f) => f.path === 'app.json');
+  for (const env of envs) {
+    const m = ctx.modelFor(env);
+    const eh = herokuOptions(m.targets.heroku);
+    const own = emitFiles(m, eh, ctx);
+    if (env === h.reviewEnvironment) {
+      if (app) app.contents = JSON.stringify(withReview(JSON.parse(app.contents) as Json, m, eh, h.reviewApps), null, 2) + '\n';
+      continue;
+    }
+    const note = environmentNote(model, h, m, eh, out.files, own.files);
+    if (note) out.findings.push(note);
+  }
+  return out;
+}
+
+/** app.json with `environments.review` from the review-app environment's model: what differs from the top level. */
+function withReview(app: Json, m: DeployModel, eh: HerokuOptions, smallest: boolean): Json {
+  const review: Json = {};
+  const top = (app.env ?? {}) as Json;
+  const env = Object.fromEntries(Object.entries(envBlock(m, [])).filter(([k, v]) => JSON.stringify(top[k]) !== JSON.stringify(v)));
+  if (Object.keys(env).length) review.env = env;
+  review.formation = formation(m, eh, [], smallest);
+  const addons = addonList(m, eh, [], smallest);
+  if (addons.length) review.addons = addons;
+  return { ...app, environments: { review } };
+}
+
+/** The note for an environment that is an app of its own: the commands that make it what the environment says. */
+function environmentNote(model: DeployModel, h: HerokuOptions, m: DeployModel, eh: HerokuOptions, baseFiles: EmitResult['files'], ownFiles: EmitResult['files']): Finding | null {
+  const env = m.environment!;
+  const app = `${model.name}-${env}`;
+  const steps: string[] = [];
+  const plain: string[] = [];
+  const secrets: string[] = [];
+  for (const v of m.env) {
+    const was = model.env.find((b) => b.name === v.name);
+    if (v.kind === 'plain') {
+      if (was?.kind !== 'plain' || was.value !== v.value) plain.push(`${v.name}=${shellQuote(v.value ?? '')}`);
+    } else if ((v.kind === 'secret' || v.kind === 'generated') && was?.kind !== v.kind) secrets.push(v.name);
+  }
+  const unset = model.env.filter((b) => b.kind === 'plain' && !m.env.some((v) => v.name === b.name && v.kind !== 'reference')).map((b) => b.name);
+  if (plain.length) steps.push(`heroku config:set --app ${app} ${plain.join(' ')}`);
+  if (secrets.length) steps.push(`set the secret${secrets.length > 1 ? 's' : ''} ${secrets.join(', ')} on ${app} with heroku config:set (values are not in deploy.yaml)`);
+  if (unset.length) steps.push(`heroku config:unset --app ${app} ${unset.join(' ')}`);
+  const baseForm = formation(model, h, [], false);
+  const ownForm = formation(m, eh, [], false);
+  const scale = Object.entries(ownForm).filter(([k, v]) => JSON.stringify(baseForm[k]) !== JSON.stringify(v)).map(([k, v]) => `${k}=${(v as Json).quantity}:${(v as Json).size}`);
+  if (scale.length) steps.push(`heroku ps:scale --app ${app} ${scale.join(' ')}`);
+  const baseAddons = addonList(model, h, [], false).map((a) => JSON.stringify(a));
+  const addons = addonList(m, eh, [], false).filter((a) => !baseAddons.includes(JSON.stringify(a))).map((a) => (typeof a === 'string' ? a : (a as Json).plan));
+  if (addons.length) steps.push(`add-ons ${addons.join(', ')} (heroku addons:create or addons:upgrade --app ${app})`);
+  const shared = ownFiles.filter((f) => f.path !== 'app.json' && baseFiles.find((b) => b.path === f.path)?.contents !== f.contents).map((f) => f.path);
+  if (!steps.length && !shared.length) return null;
+  const sharedText = shared.length ? `; its ${shared.join(', ')} would differ, but every app deploys the repository's one ${shared.length > 1 ? 'set' : 'file'}` : '';
+  return {
+    severity: 'info',
+    code: 'heroku/environment',
+    message: `environment "${env}" is a Heroku app of its own (${app}) that app.json does not change${steps.length ? `: ${steps.join('; ')}` : ''}${sharedText}`,
+    hint: `app.json applies only to new review apps and Heroku Button apps; run these once on ${app}, or make "${env}" the review apps' environment with targets.heroku.review_environment.`,
+    path: ['environments', env],
+    at: 'key',
+  };
+}
+
+function emitFiles(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResult {
   const findings: Finding[] = [];
   const root = model.django.root;
   const lines: { name: string; command: string }[] = [];
@@ -137,7 +214,7 @@ function appJson(model: DeployModel, h: HerokuOptions, findings: Finding[]): Jso
     // Scripts run from the app root; like every command in the spec, postdeploy is meant for the Django folder.
     else app.scripts = { postdeploy: fromRoot(model.django.root, h.postdeploy) };
   }
-  if (h.reviewApps) {
+  if (h.reviewApps && model.environment === null) {
     // "Review Apps": keys under environments.review replace the top-level ones for review apps: smallest plans.
     const review: Json = { formation: formation(model, h, [], true) };
     const reviewAddons = addonList(model, h, [], true);

@@ -65,9 +65,13 @@ export interface HerokuOptionsSpec {
    */
   runtime_file?: 'python-version' | 'runtime.txt';
   /**
-   * Add an app.json `environments.review` block so review apps get the same add-ons on the smallest plans.
+   * Add an app.json `environments.review` block so review apps get the same add-ons on the smallest plans (and one basic dyno per process), also when `review_environment` names an environment.
    */
   review_apps?: boolean;
+  /**
+   * The environment (under `environments:`) that Heroku review apps are: its variables, formation and add-ons go into app.json's `environments.review`. Every other environment is a Heroku app of its own, which app.json does not change: a note lists what to set on it.
+   */
+  review_environment?: string;
   postdeploy?: Command;
   /**
    * Extra app.json keys, deep-merged into the generated file (objects merge, other values replace).
@@ -85,7 +89,8 @@ export const DEFAULTS = {
   "build": "buildpacks",
   "scheduler_plan": "standard",
   "runtime_file": "python-version",
-  "review_apps": false
+  "review_apps": false,
+  "review_environment": "review"
 } as const;
 
 /** Every pattern the schema states, by dotted spec path. */
@@ -94,6 +99,7 @@ export const PATTERNS = {
   "postgres_plan": new RegExp("^[a-z0-9-]+$", 'u'),
   "redis_plan": new RegExp("^[a-z0-9-]+$", 'u'),
   "scheduler_plan": new RegExp("^[a-z0-9-]+$", 'u'),
+  "review_environment": new RegExp("^[a-z][a-z0-9-]*$", 'u'),
   "postdeploy": new RegExp("^[^\\u0000-\\u001f\\u007f\\u2028\\u2029]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f\\u2028\\u2029]*$", 'u'),
 } as const;
 

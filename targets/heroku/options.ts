@@ -17,6 +17,8 @@ export interface HerokuOptions {
   schedulerPlan: string;
   runtimeFile: NonNullable<HerokuOptionsSpec['runtime_file']>;
   reviewApps: boolean;
+  /** The environment review apps are (app.json `environments.review`). */
+  reviewEnvironment: string;
   postdeploy: string | null;
   overrides: Record<string, unknown>;
   specPath: SpecPath;
@@ -35,6 +37,7 @@ export function herokuOptions(raw: unknown): HerokuOptions {
     schedulerPlan: h.scheduler_plan ?? DEFAULTS.scheduler_plan,
     runtimeFile: h.runtime_file ?? DEFAULTS.runtime_file,
     reviewApps: h.review_apps ?? DEFAULTS.review_apps,
+    reviewEnvironment: h.review_environment ?? DEFAULTS.review_environment,
     postdeploy: h.postdeploy ?? null,
     overrides: (h.overrides ?? {}) as Record<string, unknown>,
     specPath: ['targets', 'heroku'],
