@@ -81,8 +81,9 @@ function scanDjango(files: ProjectFiles, d: Draft, opts: ScanOptions): { root: s
 const PROVIDED = new Set(['DJANGO_SETTINGS_MODULE', 'DATABASE_URL', 'REDIS_URL', 'PORT', ...Object.values(RUNTIME_ENV)]);
 
 /**
- * Declares every variable the production settings read, so every platform file lists it: the secret key's
+ * Declares the variables the production settings read, so every platform file lists them: the secret key's
  * variable as `django.secret_key_env`, the rest by name only (set on the platform, never a value in deploy.yaml).
+ * A read with a default is declared only when its name says it is a secret (optional then); the others are listed.
  */
 function scanSettingsEnv(files: ProjectFiles, d: Draft, root: string, module: string): void {
   const reads = settingsEnvReads(files, root, module);
@@ -93,6 +94,12 @@ function scanSettingsEnv(files: ProjectFiles, d: Draft, root: string, module: st
   for (const r of reads) {
     if (r.name === secretKeyEnv || PROVIDED.has(r.name) || getIn(d, ['env', r.name]) !== undefined) continue;
     const secret = SECRET_NAME.test(r.name);
+    // A setting with a default in the project (DEBUG, LOG_LEVEL) runs on that default: declaring it would make every
+    // platform ask the operator for a value the project does not need. Named, not declared.
+    if (r.optional && !secret) {
+      d.skipped.push(`${r.name} (read by ${r.where} with a default): not declared, so the project's default applies; add it under env: to set a value`);
+      continue;
+    }
     const v: { [k: string]: Json } = { secret: true, description: `Read by ${r.where}${secret ? '' : '; set it where the app runs'}.` };
     if (r.optional) v.required = false;
     setIn(d, ['env', r.name], v, `read by ${r.where}`);
