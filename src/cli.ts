@@ -10,7 +10,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { closest, hasErrors } from './diagnostics.js';
 import { acknowledged, diagnosticsData, formatGithub, formatSarif, formatText, NO_COLORS, summary } from './format.js';
 import type { Colors } from './format.js';
-import { displayPath, findSpec, projectFacts, readSpecBytes, SPEC_NAMES } from './io/read.js';
+import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
 import { escapeLine } from './io/terminal.js';
 import { TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { TargetName } from '../targets/index.js';
@@ -400,7 +400,7 @@ export function locateSpec(cwd: string, file: string | undefined): string {
     const path = findSpec(cwd, file);
     if (path) return path;
     const abs = resolve(cwd, file);
-    if (existsSync(abs)) throw new UsageError(`no ${SPEC_NAMES.join(' or ')} in ${escapeLine(file)}; pass the spec file, or run \`deployspec init ${escapeLine(file)}\``);
+    if (existsSync(abs)) throw new UsageError(`no deploy.yaml (or deployspec.yaml) in ${escapeLine(file)}; pass the spec file, or run \`deployspec init ${escapeLine(file)}\``);
     throw new UsageError(`cannot read ${escapeLine(file)}: no such file`);
   }
   for (let dir = cwd; ; dir = dirname(dir)) {
@@ -408,7 +408,7 @@ export function locateSpec(cwd: string, file: string | undefined): string {
     if (path) return path;
     if (existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
   }
-  throw new UsageError(`no deploy.yaml in ${escapeLine(cwd)} or the folders above it; pass a file, or run \`deployspec init\` to create one`);
+  throw new UsageError(`no deploy.yaml (or deployspec.yaml) in ${escapeLine(cwd)} or the folders above it; pass a file, or run \`deployspec init\` to create one`);
 }
 
 function loadInput(c: Ctx): Input {

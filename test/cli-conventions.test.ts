@@ -71,7 +71,7 @@ test('"did you mean" for commands, options, targets and environments; every usag
     else assert.ok(r.stderr.startsWith(stderr), r.stderr);
   }
   const folder = project({ 'sub/readme.txt': 'x' });
-  assert.equal(runCli(['validate', 'sub'], { cwd: folder }), { status: 2, stdout: '', stderr: 'deployspec: no deploy.yaml or deploy.yml or deployspec.yaml or deployspec.yml in sub; pass the spec file, or run `deployspec init sub`\n' });
+  assert.equal(runCli(['validate', 'sub'], { cwd: folder }), { status: 2, stdout: '', stderr: 'deployspec: no deploy.yaml (or deployspec.yaml) in sub; pass the spec file, or run `deployspec init sub`\n' });
 });
 
 test('deploy.yaml is found upward from the working folder, up to the git root; -C DIR runs elsewhere', () => {
@@ -83,7 +83,7 @@ test('deploy.yaml is found upward from the working folder, up to the git root; -
   mkdirSync(join(dir, 'app/.git'));
   const r = runCli(['validate'], { cwd: join(dir, 'app/static') });
   assert.is(r.status, 2);
-  assert.match(r.stderr, /^deployspec: no deploy\.yaml in .*static or the folders above it; pass a file, or run `deployspec init` to create one\n$/);
+  assert.match(r.stderr, /^deployspec: no deploy\.yaml \(or deployspec\.yaml\) in .*static or the folders above it; pass a file, or run `deployspec init` to create one\n$/);
 });
 
 test('deployspec.yaml is a spec name too: found upward and in a folder argument; two specs in one folder are a usage error', () => {

@@ -221,6 +221,20 @@ test('cli: init refuses to overwrite deploy.yaml without --force', () => {
   assert.match(readFileSync(join(dir, 'deploy.yaml'), 'utf8'), /^version: 1$/m);
 });
 
+test('cli: init --force replaces the spec under the name the project uses; two spec files are refused', () => {
+  const dir = projectDir();
+  writeFileSync(join(dir, 'deployspec.yaml'), 'mine\n');
+  assert.is(runCli(['init'], { cwd: dir }).status, 1);
+  assert.is(runCli(['init', '--force'], { cwd: dir }).status, 0);
+  assert.match(readFileSync(join(dir, 'deployspec.yaml'), 'utf8'), /^version: 1$/m);
+  assert.not.ok(existsSync(join(dir, 'deploy.yaml')), 'no second spec beside it');
+  writeFileSync(join(dir, 'deploy.yaml'), 'other\n');
+  const r = runCli(['init', '--force'], { cwd: dir });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /deploy\.yaml and deployspec\.yaml both exist; nothing written/);
+  assert.is(readFileSync(join(dir, 'deploy.yaml'), 'utf8'), 'other\n');
+});
+
 test('cli: init imports Procfile + app.json; the rebuilt Procfile has the same process lines', () => {
   const dir = projectDir('heroku');
   const original = readFileSync(join(dir, 'Procfile'), 'utf8');

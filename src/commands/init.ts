@@ -173,7 +173,14 @@ function checkRoot(dir: string, root: string, manages: readonly string[]): strin
 export async function initCommand(io: Io, dirArg: string | undefined, opts: InitOptions): Promise<number> {
   const dir = resolve(io.cwd, dirArg ?? '.');
   if (!existsSync(dir)) throw new UsageError(`cannot init ${dirArg}: no such folder`);
-  const existing = SPEC_NAMES.map((n) => resolve(dir, n)).find((p) => existsSync(p));
+  const present = SPEC_NAMES.map((n) => resolve(dir, n)).filter((p) => existsSync(p));
+  if (present.length > 1) {
+    io.err(`deployspec: ${present.map((p) => displayPath(io.cwd, p)).join(' and ')} both exist; nothing written. Keep one spec file in a folder.\n`);
+    return 2;
+  }
+  const existing = present[0];
+  // --force replaces the spec under the name the project already uses (deploy.yaml, or deployspec.yaml for editors).
+  const specName = existing ? basename(existing) : 'deploy.yaml';
   if (existing && !opts.force && !opts.stdout) {
     io.err(`deployspec: ${displayPath(io.cwd, existing)} already exists; nothing written. Re-run with --force to replace it, or --stdout to print the proposal.\n`);
     return 1;
@@ -201,7 +208,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 1;
   }
   const text = renderSpec(draft);
-  const file = resolve(dir, 'deploy.yaml');
+  const file = resolve(dir, specName);
   const shown = displayPath(io.cwd, file);
   const { diagnostics } = analyze(shown, text, { facts: projectFacts(dir) });
   if (diagnostics.some((d) => d.severity === 'error')) {
@@ -215,7 +222,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, opts: Init
     return 0;
   }
   const { writeFilesAtomically } = await import('../io/write.js');
-  writeFilesAtomically(dir, [{ path: 'deploy.yaml', contents: text }, ...(await adoptionManifest(dir, draft.imported))]);
+  writeFilesAtomically(dir, [{ path: specName, contents: text }, ...(await adoptionManifest(dir, draft.imported))]);
   // Found values and skipped lines quote project files: printed with their control characters escaped.
   for (const f of draft.found) io.err(`${io.colors.dim('found')} ${escapeLine(f)}\n`);
   printDeployFiles(io, found);
