@@ -97,7 +97,8 @@ export const DEPLOYSPEC_VERSION: string = pkg.version;
  */
 export function scriptCommand(command: string): string {
   const words = command.trim().split(/[ \t]+/);
-  if (words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) && !words[0]!.startsWith('-')) return words.join(' ');
+  // The first word must look like a program name: `+%` or `a=b` alone would be read (and linted) as something else.
+  if (/^[A-Za-z0-9_.][A-Za-z0-9_./+-]*$/.test(words[0]!) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w))) return words.join(' ');
   return `sh -c -- ${shellQuote(command)}`;
 }
 

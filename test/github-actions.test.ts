@@ -143,6 +143,9 @@ t('test_command is the project\'s own; a command that is not plain words runs th
   assert.is(scriptCommand('pytest -q'), 'pytest -q');
   assert.is(scriptCommand('pytest -q && echo "done $X"'), `sh -c -- 'pytest -q && echo "done $X"'`);
   assert.is(scriptCommand('-x'), `sh -c -- -x`);
+  assert.is(scriptCommand('+%'), `sh -c -- +%`, 'not a program name: shellcheck would read it as one ending in %');
+  assert.is(scriptCommand('A=1 pytest'), `sh -c -- 'A=1 pytest'`);
+  assert.is(scriptCommand('./run-tests.sh --fast'), './run-tests.sh --fast');
   const { wf } = workflowOf(replaced('  github-actions:\n', '  github-actions:\n    test_command: pytest -q --ds=tracker.settings\n'));
   assert.ok((wf.jobs.test.steps as Obj[]).some((s) => s.run === 'pytest -q --ds=tracker.settings\n'));
 });
