@@ -18,8 +18,25 @@ const NUMBERISH = /^[-+]?(\.?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|0[xXoObB
 
 const cache = new Map<string, boolean>();
 
+/**
+ * Words that are plain strings for every reader without asking one: a letter or `_` first (so never a number, date,
+ * `.inf` or indicator), then letters, digits, `_ . / -` and single inner spaces (never `: `, ` #` or a flow
+ * character), and not one of YAML 1.1's booleans, nulls or bare exponents. Most generated scalars (names,
+ * commands, paths) are such words; the rest are read back by the parsers below. A test holds this to the parsers'
+ * verdict.
+ */
+const SIMPLE_WORD = /^[A-Za-z_](?:[A-Za-z0-9_./-]| (?! ))*$/;
+// `e5` and `E-3` too: the `yaml` package's YAML 1.1 float pattern reads an exponent alone as a number.
+const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE]-?[0-9]+)$/;
+
 /** Whether `s`, written as a plain scalar (value or key), is read back as the same string by every reader. */
 export function plainReadsBack(s: string): boolean {
+  if (SIMPLE_WORD.test(s) && !s.endsWith(' ') && !YAML11_WORDS.test(s)) return true;
+  return plainReadsBackByParsing(s);
+}
+
+/** plainReadsBack, decided by parsing `s` as a value and as a key with YAML 1.1 and 1.2 readers. */
+export function plainReadsBackByParsing(s: string): boolean {
   const hit = cache.get(s);
   if (hit !== undefined) return hit;
   // PyYAML also refuses a tab inside a plain scalar ("found character '\t' that cannot start any token").

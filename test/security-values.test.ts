@@ -4,11 +4,12 @@
  * PARAGRAPH SEPARATOR, lone surrogates) are refused at their position in deploy.yaml, in every string.
  */
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { listTargets } from '../targets/index.js';
-import { plainReadsBack, toYaml } from '../src/yaml-out.js';
+import { plainReadsBack, plainReadsBackByParsing, toYaml } from '../src/yaml-out.js';
 import { compileText, MINIMAL, skipLoudly } from './helpers/spec.js';
 
 const test = suite('security: values round-trip');
@@ -46,7 +47,14 @@ test('toYaml: every tricky string reads back as the same string in YAML 1.1, 1.2
 
 test('plainReadsBack: ordinary words stay plain, the readers disagree on the tricky ones', () => {
   for (const s of ['web', 'mysite.settings', 'gunicorn mysite.wsgi:application', 'postgres', 'RUN_TIME', '127.0.0.1:8000:8000']) assert.ok(plainReadsBack(s), s);
-  for (const s of ['=', '<<', '0o17', 'yes', '1:30', '']) assert.not.ok(plainReadsBack(s), s);
+  for (const s of ['=', '<<', '0o17', 'yes', '1:30', '', 'Off', 'NULL', 'y', 'a ', 'e5', 'E-10']) assert.not.ok(plainReadsBack(s), s);
+});
+
+test('plainReadsBack: the quick verdict for simple words is the parsers\' verdict', () => {
+  const unit = fc.constantFrom(...'aAzZyYnN_0159./- #:?'.split(''), 'yes', 'no', 'on', 'off', 'true', 'null', 'Null', 'NULL', 'inf', 'nan', 'e5');
+  const words = fc.sample(fc.string({ unit, minLength: 1, maxLength: 6 }), { numRuns: 3000, seed: 11 });
+  words.push('e5', 'E-3', 'e', 'e5x', 'y', 'N', 'Yes', 'ON', 'oFF', 'TRUE', 'True', 'tRUE', 'a-', '_', 'a b', 'a/b.c');
+  for (const w of words) assert.is(plainReadsBack(w), plainReadsBackByParsing(w), JSON.stringify(w));
 });
 
 /**
