@@ -356,6 +356,7 @@ test('cli: init lists every deploy file it found, imported or not and why; file 
     'found, not imported | app.json',
     'imported | config/app.yaml',
     'found, not imported | deploy/k8s/web.yaml',
+    'found, not imported | docker-compose.yml',
     'imported | fly.toml',
     'found, not imported | heroku.yml',
     'found, not imported | k8s/evil\\x1b[31m.yaml',
@@ -367,7 +368,9 @@ test('cli: init lists every deploy file it found, imported or not and why; file 
   assert.match(why('.do/deploy.template.yaml')!, /^init imports one app spec per project, with its components at the top level/);
   assert.match(why('deploy/k8s/web.yaml')!, /kubernetes target writes its own Kustomize layout/);
   assert.match(why('.github/workflows/ci.yml')!, /writes its own pipeline to \.github\/workflows\/deploy\.yml and leaves other workflows alone/);
-  assert.is(why('Dockerfile'), 'not read: the docker target writes its own from deploy.yaml');
+  assert.match(why('Dockerfile')!, /^not read: the docker target writes its own Dockerfile from deploy\.yaml/);
+  assert.match(why('docker-compose.yml')!, /docker compose reads before this file/);
+  assert.match(why('heroku.yml')!, /targets\.heroku\.build: container/);
   // App Engine's app.yaml is not an App Platform spec: not listed. config/app.yaml, fly.toml and render.yaml were.
   assert.not.ok(lines.some((l) => l.endsWith('| app.yaml')), block);
   const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');

@@ -6,6 +6,7 @@ import { composeFile } from './compose.js';
 import { composeOverride } from './compose-override.js';
 import { dockerfileView, dockerignorePaths, HEADER } from './dockerfile.js';
 import { envExample } from './env-example.js';
+import { importers } from './import.js';
 import { dockerOptions } from './options.js';
 import type { DockerOptions } from './options.js';
 
@@ -52,6 +53,7 @@ export const docker: Target<'docker', DockerOptions> & EnvironmentContents = {
   },
   options: dockerOptions,
   emit,
+  importers,
   offers: {
     image: (_model, opts) => ({ dockerfile: 'Dockerfile', context: '.', port: opts.port }),
   },

@@ -137,4 +137,13 @@ export const importers: readonly Importer[] = [
   },
   // The Procfile is what runs today: its commands win over every other platform file's.
   { late: true, run: (files, d, { root }) => importProcfile(files, d, root) },
+  {
+    files: [
+      { matches: (p) => /(^|\/)(Procfile|app\.json|runtime\.txt|\.python-version)$/.test(p), why: 'init reads the one at the project root or in the Django folder' },
+      {
+        matches: (p) => /(^|\/)heroku\.ya?ml$/.test(p),
+        why: "not read: with `targets.heroku.build: container` the heroku target writes heroku.yml from deploy.yaml and the docker target's Dockerfile",
+      },
+    ],
+  },
 ];
