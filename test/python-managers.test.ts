@@ -288,6 +288,9 @@ async function replay(label: string, dockerfile: string, context: string, replac
   const env: NodeJS.ProcessEnv = { ...baseEnv(), HOME: '/root', PIP_INDEX_URL: index!.url };
   let cwd = '/';
   const out: Replay = { app, opt, home, env, results: [], bootstraps: [] };
+  // The checks read the app's virtualenv at /opt/venv: the stage must make it there and put it first on PATH.
+  assert.match(dockerfile, /\nRUN (.* && )?python -m venv \/opt\/venv\n/, `${label}: the deps stage makes /opt/venv`);
+  assert.match(dockerfile, '\nENV PATH="/opt/venv/bin:$PATH"\n', `${label}: /opt/venv/bin is first on PATH`);
   for (const step of depsStage(dockerfile)) {
     if (step.kind === 'ENV') for (const [k, v] of step.vars) env[k] = expand(v, env);
     else if (step.kind === 'WORKDIR') {
