@@ -103,7 +103,7 @@ function factsModule(banner, { defaults, patterns, enums }, defs) {
   return lines.join('\n');
 }
 
-const TITLES = { process: 'Process', job: 'Job', envVar: 'EnvVar', envObject: 'EnvObject', database: 'Database', cache: 'Cache', overlay: 'Overlay', command: 'Command', size: 'Size', processName: 'ProcessName', envName: 'EnvName', hostname: 'Hostname', urlPath: 'UrlPath', relPath: 'RelPath' };
+const TITLES = { process: 'Process', job: 'Job', envVar: 'EnvVar', envObject: 'EnvObject', database: 'Database', cache: 'Cache', overlay: 'Overlay', command: 'Command', size: 'Size', processName: 'ProcessName', envName: 'EnvName', hostname: 'Hostname', urlPath: 'UrlPath', relPath: 'RelPath', systemPackage: 'SystemPackage' };
 const TS_OPTIONS = { additionalProperties: false, unreachableDefinitions: false, declareExternallyReferenced: true, style: { singleQuote: true, printWidth: 120 }, strictIndexSignatures: false };
 
 /** The shared definitions a fragment reaches by `#/$defs/<name>`, transitively. */

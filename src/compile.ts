@@ -148,7 +148,11 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
       }
       const prior = owner.get(path);
       if (prior) {
-        diagnostics.push({ severity: 'error', code: 'output/conflict', message: `${target.name} and ${prior} both write ${path}`, hint: 'Change one of the output paths under `targets:`.', ...where(), target: target.name });
+        // A file two platforms read alike (an Aptfile) may come from both when they write the same bytes: it is
+        // written once, by the first.
+        const contents = f.contents.endsWith('\n') ? f.contents : f.contents + '\n';
+        if (files.find((o) => o.path === path)?.contents === contents) continue;
+        diagnostics.push({ severity: 'error', code: 'output/conflict', message: `${target.name} and ${prior} both write ${path}, with different contents`, hint: `Make ${prior} and ${target.name} write the same ${path}: give them the same options under targets:.`, ...where(), target: target.name });
         continue;
       }
       owner.set(path, target.name);

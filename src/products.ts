@@ -2,6 +2,7 @@
  * What one target offers the others. A target declares each offer in `Target.offers`; another asks for it through
  * its emit context (`ctx.product('settings')`). New kinds are added here, with the shape every provider must meet.
  */
+import type { SpecPath } from './model/model.js';
 
 /** The production settings module and the packages it imports. */
 export interface SettingsProduct {
@@ -26,6 +27,23 @@ export interface ImageProduct {
   context: string;
   /** The port the web process listens on inside the image. */
   port: number;
+  /** The operating-system packages the image installs (build stage and final image), as `name` or `name=version`. */
+  packages: string[];
+  /** The option that lists them, for hints. */
+  packagesOption: SpecPath;
+}
+
+/**
+ * The operating-system packages a platform was told the app needs (its own option), offered so that every other
+ * platform can say when it would run the app without them.
+ */
+export interface SystemPackagesProduct {
+  /** The offering target's name. */
+  platform: string;
+  /** The option that lists them (`targets.<name>.system_packages`), where notes about them point. */
+  option: SpecPath;
+  /** The packages, `name` or `name=version`; empty when the option is unset or the platform does not use it. */
+  packages: string[];
 }
 
 /**
@@ -105,6 +123,7 @@ export interface DeployProduct {
 export interface ProductKinds {
   settings: SettingsProduct;
   image: ImageProduct;
+  systemPackages: SystemPackagesProduct;
   platformRuntime: PlatformRuntime;
   deploy: DeployProduct;
 }

@@ -176,4 +176,5 @@ export const DEF_PATTERNS = {
   hostname: new RegExp("^(\\*\\.)?((xn--)?[a-z0-9]+(-[a-z0-9]+)*\\.)+[a-z]{2,63}$", 'u'),
   urlPath: new RegExp("^/([A-Za-z0-9._~!$&'()*+,;=:@%/-]*)$", 'u'),
   relPath: new RegExp("^(?!/)(?![A-Za-z]:)(?!(.*/)?\\.\\.(/|$))(?!(.*/)?-)[^\\u0000-\\u001f\\\\]*$", 'u'),
+  systemPackage: new RegExp("^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$", 'u'),
 } as const;

@@ -1,7 +1,7 @@
 /**
  * DigitalOcean App Platform: one app spec (`.do/app.yaml`), built as an object and serialized with `yaml`.
  * Field choices follow docs.digitalocean.com "App Specification Reference", "How to Use Bindable Variables",
- * "How to Manage Jobs", "Python Buildpack" and "How to Manage Databases in App Platform".
+ * "How to Manage Jobs", "Python Buildpack", "Aptfile Buildpack" and "How to Manage Databases in App Platform".
  */
 import { toYaml } from '../../src/yaml-out.js';
 import { fromRoot, notOneLine, webCommand } from '../../src/model/commands.js';
@@ -10,7 +10,8 @@ import { joinPath, relativePath } from '../../src/model/normalize.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { mergeOverrides } from '../../src/model/overrides.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
-import type { EmitResult, Target } from '../../src/target.js';
+import { aptfile, listed, missingPackages } from '../../src/model/system-packages.js';
+import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { checkAppSpec, COMPONENT_NAME } from './check.js';
 import { importers } from './import.js';
 import { digitalOceanOptions } from './options.js';
@@ -58,12 +59,14 @@ export const digitalocean: Target<'digitalocean', DigitalOceanOptions> = {
     // app uses for itself, so a project's own APP_DOMAIN is left alone); its managed databases require TLS.
     platformRuntime: () => ({ name: 'digitalocean', detect: 'DEPLOYSPEC_APP_DOMAIN', hosts: ['.ondigitalocean.app'], hostEnv: 'DEPLOYSPEC_APP_DOMAIN', databaseTls: true, redisSelfSigned: false }),
     deploy: digitaloceanDeploy,
+    systemPackages: (_model, d) => ({ platform: 'digitalocean', option: [...d.specPath, 'system_packages'], packages: d.systemPackages }),
   },
   outputPathOption: ['targets', 'digitalocean', 'path'],
   importers,
-  outputs: ['.do/*.yaml', '.do/*.yml'],
-  // One app per environment, each with its own spec beside production's: .do/app.yaml → .do/app.staging.yaml.
-  environmentPath: (path, env) => path.replace(/(\.ya?ml)$/, `.${env}$1`),
+  outputs: ['.do/*.yaml', '.do/*.yml', 'Aptfile', '**/Aptfile'],
+  // One app per environment, each with its own spec beside production's: .do/app.yaml → .do/app.staging.yaml. The
+  // Aptfile is one for every app: the repository holds one per source folder.
+  environmentPath: (path, env) => (/\.ya?ml$/.test(path) ? path.replace(/(\.ya?ml)$/, `.${env}$1`) : null),
   nextSteps: (_model, d) => [`doctl apps create --spec ${d.path}   (later deploys: doctl apps update <app-id> --spec ${d.path})`],
 };
 
@@ -82,7 +85,7 @@ function layout(model: DeployModel): Layout {
   return clientOutside ? { sourceDir: '.', django: root } : { sourceDir: root, django: '.' };
 }
 
-function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
+function emit(model: DeployModel, d: DigitalOceanOptions, ctx: EmitContext): EmitResult {
   const findings: Finding[] = [];
   const lay = layout(model);
   const checkName = (name: string, path: Finding['path'], what: string) => {
@@ -236,7 +239,19 @@ function emit(model: DeployModel, d: DigitalOceanOptions): EmitResult {
   // YAML 1.1 quoting: doctl reads the spec with a YAML 1.1 parser (go-yaml v2), where yes, on, no, 1_000 and dates are
   // not strings. Quoting them keeps every value a string for both 1.1 and 1.2 readers.
   const text = `# ${HEADER}\n` + toYaml(out);
-  return { files: [{ path: d.path, contents: text }], findings };
+  const files = [{ path: d.path, contents: text }];
+  // "Aptfile Buildpack": App Platform detects an Aptfile in the component's source folder and installs its packages
+  // with its apt buildpack during the build; they are there at run time too, when they live in the usual folders.
+  if (d.systemPackages.length) files.push({ path: joinPath(lay.sourceDir, 'Aptfile'), contents: aptfile(d.systemPackages) });
+  findings.push(
+    ...missingPackages(ctx.products('systemPackages'), d.systemPackages, 'digitalocean', (missing, options) => ({
+      severity: 'warning',
+      code: 'digitalocean/system-packages',
+      message: `${options} ${listed(missing)}, which targets.digitalocean.system_packages does not: the app would run on App Platform without ${missing.length > 1 ? 'them' : 'it'}`,
+      hint: "Add the Ubuntu packages the app needs to targets.digitalocean.system_packages (App Platform's stack is Ubuntu), or acknowledge this note if the stack has them already.",
+    })),
+  );
+  return { files, findings };
 }
 
 interface EnvEntry {

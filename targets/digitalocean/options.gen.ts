@@ -4,6 +4,10 @@
  * Where the app spec is written (`doctl apps create --spec`).
  */
 export type RelPath = string;
+/**
+ * An operating-system package as apt installs it: a Debian or Ubuntu package name, optionally pinned as `name=version`. Nothing else (no URLs, options or shell) is accepted.
+ */
+export type SystemPackage = string;
 
 /**
  * DigitalOcean App Platform options (.do/app.yaml).
@@ -59,6 +63,12 @@ export interface DigitaloceanOptionsSpec {
    */
   database_cluster?: string;
   /**
+   * Ubuntu packages of the App Platform stack the app needs to build or run, written to an `Aptfile` in the components' source folder, which App Platform's apt buildpack installs before the Python buildpack runs.
+   *
+   * @maxItems 100
+   */
+  system_packages?: SystemPackage[];
+  /**
    * Extra app spec keys, deep-merged into the generated `app.yaml` (objects merge, other values replace).
    */
   overrides?: {
@@ -80,6 +90,7 @@ export const PATTERNS = {
   "github.repo": new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", 'u'),
   "github.branch": new RegExp("^[^\\s~^:?*\\[\\\\]+$", 'u'),
   "database_cluster": new RegExp("^[a-z][a-z0-9-]{1,62}$", 'u'),
+  "system_packages.[]": new RegExp("^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$", 'u'),
 } as const;
 
 /** Every enum the schema states, by dotted spec path. */

@@ -11,6 +11,8 @@ export interface DigitalOceanOptions {
   sizes: Record<string, string>;
   github: { repo: string; branch: string; deployOnPush: boolean } | null;
   databaseCluster: string | null;
+  /** Ubuntu packages for the Aptfile, sorted. */
+  systemPackages: string[];
   overrides: Record<string, unknown>;
   specPath: SpecPath;
 }
@@ -23,6 +25,7 @@ export function digitalOceanOptions(raw: unknown): DigitalOceanOptions {
     sizes: nameMap(d.sizes),
     github: d.github ? { repo: d.github.repo, branch: d.github.branch ?? DEFAULTS['github.branch'], deployOnPush: d.github.deploy_on_push ?? DEFAULTS['github.deploy_on_push'] } : null,
     databaseCluster: d.database_cluster ?? null,
+    systemPackages: [...(d.system_packages ?? [])].sort(),
     overrides: (d.overrides ?? {}) as Record<string, unknown>,
     specPath: ['targets', 'digitalocean'],
   };

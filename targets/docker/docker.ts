@@ -55,7 +55,13 @@ export const docker: Target<'docker', DockerOptions> & EnvironmentContents = {
   emit,
   importers,
   offers: {
-    image: (_model, opts) => ({ dockerfile: 'Dockerfile', context: '.', port: opts.port }),
+    image: (_model, opts) => ({
+      dockerfile: 'Dockerfile',
+      context: '.',
+      port: opts.port,
+      packages: [...opts.buildPackages, ...opts.runtimePackages],
+      packagesOption: [...opts.specPath, 'system_packages'],
+    }),
   },
   outputs: ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.*.yaml', '.env.example'],
   // Each environment's compose file is an override beside compose.yaml: `-f compose.yaml -f compose.staging.yaml`.

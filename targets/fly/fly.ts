@@ -8,6 +8,7 @@
 import { stringify } from 'smol-toml';
 import { notOneLine, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, EnvVarModel, ProcessModel } from '../../src/model/model.js';
+import { imageFindings } from '../../src/model/system-packages.js';
 import type { ImageProduct } from '../../src/products.js';
 import type { Finding } from '../../src/spec/finding.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
@@ -81,6 +82,7 @@ function emit(model: DeployModel, opts: FlyOptions, ctx: EmitContext): EmitResul
     findings.push({ severity: 'error', code: 'fly/no-image', message: 'fly.toml builds the Docker image, but no registered target offers one', hint: 'Register the docker target (targets/index.ts): Fly.io builds its Dockerfile.', path: ['name'], at: 'key' });
     return { files: [], findings };
   }
+  findings.push(...imageFindings(image, ctx.products('systemPackages'), 'fly'));
   // With `--env`, `model` is that environment's and fly.toml is its app (the same as fly.<env>.toml).
   const base = opts;
   const files: EmitResult['files'] = [];

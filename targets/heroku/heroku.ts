@@ -1,13 +1,16 @@
 /**
- * Heroku: Procfile, app.json and the Python version pin.
+ * Heroku: Procfile, app.json, the Python version pin and the Aptfile.
  * Field choices follow Heroku Dev Center: "Procfile", "Release Phase", "app.json Schema", "Specifying a Python
- * Version" (python-support), "Heroku Postgres" / "Heroku Key-Value Store" plans, and "Heroku Scheduler".
+ * Version" (python-support), "Heroku Postgres" / "Heroku Key-Value Store" plans, "Heroku Scheduler" and "Using
+ * Multiple Buildpacks for an App"; the Aptfile follows heroku-buildpack-apt's README (Cedar stacks; Fir apps use
+ * the heroku/deb-packages buildpack and project.toml instead).
  */
 import { fromRoot, notOneLine, shellQuote, webCommand } from '../../src/model/commands.js';
 import type { DeployModel, ProcessModel, Size } from '../../src/model/model.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { mergeOverrides } from '../../src/model/overrides.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
+import { aptfile, imageFindings, listed, missingPackages } from '../../src/model/system-packages.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { checkAppJson } from './check.js';
 import { herokuDeploy } from './deploy.js';
@@ -23,6 +26,10 @@ const DYNO: Record<Size, string> = { tiny: 'basic', small: 'standard-1x', medium
 const SINGLE = new Set(['eco', 'basic']);
 const POSTGRES_PLAN = { dev: 'essential-0', production: 'standard-0' } as const;
 const REDIS_PLAN = { dev: 'mini', production: 'premium-0' } as const;
+/** The apt buildpack's registry name; it reads the Aptfile and must run before the Python buildpack. */
+const APT_BUILDPACK = 'heroku-community/apt';
+const isAptBuildpack = (b: string) => b === APT_BUILDPACK || /^https:\/\/github\.com\/heroku\/heroku-buildpack-apt(\.git)?(#.*)?$/.test(b);
+const isPythonBuildpack = (b: string) => b === 'heroku/python' || /^https:\/\/github\.com\/heroku\/heroku-buildpack-python(\.git)?(#.*)?$/.test(b);
 
 type Json = Record<string, unknown>;
 
@@ -56,10 +63,18 @@ export const heroku: Target<'heroku', HerokuOptions> = {
     // Heroku Key-Value Store serves TLS with a self-signed certificate (Dev Center "Heroku Key-Value Store").
     platformRuntime: () => ({ name: 'heroku', detect: 'DYNO', hosts: ['.herokuapp.com'], hostEnv: null, databaseTls: true, redisSelfSigned: true }),
     deploy: herokuDeploy,
+    // What the Aptfile installs; nothing on the container stack, where the image is built from the Dockerfile.
+    systemPackages: (_model, h) => ({ platform: 'heroku', option: [...h.specPath, 'system_packages'], packages: h.build === 'container' ? [] : h.systemPackages }),
   },
   importers,
-  outputs: ['Procfile', 'app.json', '.python-version', 'runtime.txt', 'heroku.yml'],
-  nextSteps: (model) => [`heroku create ${model.name} && git push heroku main   (app.json's add-ons and formation apply to review apps and the Heroku Button; on an existing app, add them with heroku addons:create)`],
+  outputs: ['Procfile', 'app.json', '.python-version', 'runtime.txt', 'heroku.yml', 'Aptfile'],
+  nextSteps: (model, h) => {
+    const later = "(app.json's add-ons and formation apply to review apps and the Heroku Button; on an existing app, add them with heroku addons:create)";
+    if (h.build === 'container' || !h.systemPackages.length) return [`heroku create ${model.name} && git push heroku main   ${later}`];
+    // An app with no buildpack set detects one; once one is added, every buildpack must be, in order.
+    const adds = buildpackList(model, h).map((b) => `heroku buildpacks:add ${b}`).join(' && ');
+    return [`heroku create ${model.name} && ${adds} && git push heroku main   ${later}`, `heroku buildpacks:add --index 1 ${APT_BUILDPACK}   (an app created before: the Aptfile is read only by the apt buildpack, which must run before heroku/python)`];
+  },
 };
 
 /**
@@ -178,6 +193,10 @@ function emitFiles(model: DeployModel, h: HerokuOptions, ctx: EmitContext): Emit
       return { files: [], findings };
     }
     delete app.buildpacks;
+    if (h.systemPackages.length) {
+      findings.push({ severity: 'warning', code: 'heroku/system-packages-container', message: `the container stack builds the docker target's image, so targets.heroku.system_packages is not used and no Aptfile is written`, hint: 'List the packages in targets.docker.system_packages (`build:` for compilers and -dev headers, `runtime:` for the libraries the app loads), and remove them here.', path: [...h.specPath, 'system_packages'], at: 'key' });
+    }
+    findings.push(...imageFindings(image, ctx.products('systemPackages'), 'heroku'));
     const yml = herokuYml(model, image, findings);
     findings.push({ severity: 'info', code: 'heroku/container-stack', message: `heroku.yml builds ${image.dockerfile} on Heroku's container stack and runs the release phase from it; no Procfile is written`, hint: `Switch the app once: \`heroku stack:set container -a ${model.name}\`, then deploy with \`git push heroku main\` (or from CI through the pipeline targets).`, path: [...h.specPath, 'build'] });
     findings.push(...scheduleFindings(model, h));
@@ -194,6 +213,8 @@ function emitFiles(model: DeployModel, h: HerokuOptions, ctx: EmitContext): Emit
     files.push({ path: 'runtime.txt', contents: `python-${model.runtime.python}\n` });
     findings.push({ severity: 'info', code: 'heroku/runtime-txt', message: 'runtime.txt is deprecated by the Heroku Python buildpack', hint: 'Use `runtime_file: python-version` (the default) to write .python-version instead.', path: [...h.specPath, 'runtime_file'] });
   } else files.push({ path: '.python-version', contents: `${model.runtime.python}\n` });
+  if (h.systemPackages.length) files.push({ path: 'Aptfile', contents: aptfile(h.systemPackages) });
+  findings.push(...aptFindings(h, ctx));
 
   findings.push(...scheduleFindings(model, h), ...layoutFindings(model, h));
   return { files, findings };
@@ -207,8 +228,7 @@ function appJson(model: DeployModel, h: HerokuOptions, findings: Finding[]): Jso
   app.formation = formation(model, h, findings, false);
   const addons = addonList(model, h, findings, false);
   if (addons.length) app.addons = addons;
-  const packs = h.buildpacks ?? [...(model.client ? ['heroku/nodejs'] : []), 'heroku/python'];
-  app.buildpacks = packs.map((url) => ({ url }));
+  app.buildpacks = buildpackList(model, h).map((url) => ({ url }));
   if (h.postdeploy) {
     if (notOneLine(h.postdeploy)) findings.push({ severity: 'error', code: 'heroku/postdeploy', message: 'the postdeploy command is not one line', hint: 'Write it on one line.', path: [...h.specPath, 'postdeploy'] });
     // Scripts run from the app root; like every command in the spec, postdeploy is meant for the Django folder.
@@ -222,6 +242,35 @@ function appJson(model: DeployModel, h: HerokuOptions, findings: Finding[]): Jso
     app.environments = { review };
   }
   return app;
+}
+
+/** The buildpacks in order: the explicit list, or apt (with an Aptfile), Node.js (with a client), then Python. */
+function buildpackList(model: DeployModel, h: HerokuOptions): string[] {
+  return h.buildpacks ?? [...(h.systemPackages.length ? [APT_BUILDPACK] : []), ...(model.client ? ['heroku/nodejs'] : []), 'heroku/python'];
+}
+
+/**
+ * The Aptfile and what keeps it from working: heroku-buildpack-apt installs its packages into the slug for the
+ * build and for run time, but only when it runs, and before heroku/python so pip builds against them.
+ */
+function aptFindings(h: HerokuOptions, ctx: EmitContext): Finding[] {
+  const out: Finding[] = [];
+  if (h.systemPackages.length && h.buildpacks) {
+    const apt = h.buildpacks.findIndex(isAptBuildpack);
+    const python = h.buildpacks.findIndex(isPythonBuildpack);
+    if (apt < 0) out.push({ severity: 'warning', code: 'heroku/apt-buildpack', message: `the Aptfile is read only by the apt buildpack, which targets.heroku.buildpacks leaves out: ${listed(h.systemPackages)} would not be installed`, hint: `Add ${APT_BUILDPACK} first in targets.heroku.buildpacks.`, path: [...h.specPath, 'buildpacks'] });
+    else if (python >= 0 && apt > python) out.push({ severity: 'warning', code: 'heroku/apt-buildpack', message: `the apt buildpack runs after the Python buildpack in targets.heroku.buildpacks, so pip builds without ${listed(h.systemPackages)}`, hint: `Move ${h.buildpacks[apt]} before ${h.buildpacks[python]}.`, path: [...h.specPath, 'buildpacks', apt] });
+  }
+  const ubuntu = h.stack === 'heroku-22' ? '22.04' : '24.04';
+  out.push(
+    ...missingPackages(ctx.products('systemPackages'), h.systemPackages, 'heroku', (missing, options) => ({
+      severity: 'warning',
+      code: 'heroku/system-packages',
+      message: `${options} ${listed(missing)}, which targets.heroku.system_packages does not: the app would run on Heroku without ${missing.length > 1 ? 'them' : 'it'}`,
+      hint: `Add the Ubuntu ${ubuntu} package${missing.length > 1 ? 's' : ''} the app needs to targets.heroku.system_packages (${h.stack} is Ubuntu ${ubuntu}), or acknowledge this note if the stack has ${missing.length > 1 ? 'them' : 'it'} already.`,
+    })),
+  );
+  return out;
 }
 
 function envBlock(model: DeployModel, findings: Finding[]): Json {

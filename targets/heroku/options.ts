@@ -11,6 +11,8 @@ export interface HerokuOptions {
   build: NonNullable<HerokuOptionsSpec['build']>;
   /** Explicit buildpacks, or null for the default list. */
   buildpacks: string[] | null;
+  /** Ubuntu packages for the Aptfile, sorted. */
+  systemPackages: string[];
   sizes: Record<string, string>;
   postgresPlan: string | null;
   redisPlan: string | null;
@@ -31,6 +33,7 @@ export function herokuOptions(raw: unknown): HerokuOptions {
     region: h.region ?? DEFAULTS.region,
     build: h.build ?? DEFAULTS.build,
     buildpacks: h.buildpacks ?? null,
+    systemPackages: [...(h.system_packages ?? [])].sort(),
     sizes: nameMap(h.sizes),
     postgresPlan: h.postgres_plan ?? null,
     redisPlan: h.redis_plan ?? null,

@@ -7,6 +7,7 @@
 import { toYaml as yamlText } from '../../src/yaml-out.js';
 import type { DeployModel } from '../../src/model/model.js';
 import { joinPath } from '../../src/model/normalize.js';
+import { imageFindings } from '../../src/model/system-packages.js';
 import type { Finding } from '../../src/spec/finding.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { buildManifests, PHASE_LABEL, PLATFORM, RELEASE_DEADLINE_SECONDS } from './manifests.js';
@@ -45,6 +46,7 @@ function emit(model: DeployModel, opts: KubernetesOptions, ctx: EmitContext): Em
     findings.push({ severity: 'error', code: 'kubernetes/image', message: 'no registered target builds a container image, and the Kubernetes workloads need one', hint: 'Register the docker target, which writes the Dockerfile the image is built from.', path: ['name'] });
     return { files: [], findings };
   }
+  findings.push(...imageFindings(image, ctx.products('systemPackages'), 'kubernetes'));
   const port = image.port;
   const base = buildManifests(model, { opts, port, settingsModel: model });
   findings.push(...base.findings);

@@ -10,6 +10,7 @@ import { fromRoot, notOneLine, shellQuote, webCommand } from '../../src/model/co
 import type { DeployModel, EnvVarModel } from '../../src/model/model.js';
 import { joinPath, relativePath } from '../../src/model/normalize.js';
 import { POETRY_EXPORT_VERSION, POETRY_VERSION, UV_VERSION } from '../../src/model/python-tools.js';
+import { listed, missingPackages } from '../../src/model/system-packages.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { keysNameComponents } from '../../src/spec/rules.js';
 import type { SettingsProduct } from '../../src/products.js';
@@ -88,6 +89,16 @@ function emit(model: DeployModel, opts: RenderOptions, ctx: EmitContext): EmitRe
   const findings: Finding[] = [];
   const settings = ctx.product('settings');
   if (!settings) findings.push({ severity: 'warning', code: 'render/settings', message: 'no settings target is registered, so the build installs only the project\'s own dependencies', hint: 'Add the packages the production settings need (gunicorn, dj-database-url, whitenoise, ...) to your dependency file.', path: ['django'], at: 'key' });
+  // Render's native runtimes install no operating-system packages (Render tutorials, "Docker and image runtimes":
+  // a custom system dependency is what runtime: docker is for).
+  findings.push(
+    ...missingPackages(ctx.products('systemPackages'), [], 'render', (missing, options) => ({
+      severity: 'warning',
+      code: 'render/system-packages',
+      message: `${options} ${listed(missing)}, but Render's native Python runtime installs no system packages: the app would run on Render without ${missing.length > 1 ? 'them' : 'it'}`,
+      hint: "Deploy the docker target's image on Render instead (a Docker service built from the Dockerfile, with the packages in targets.docker.system_packages), or acknowledge this note if Render's runtime has them already.",
+    })),
+  );
   const python = model.runtime.python;
   if (!/^\d+\.\d+\.\d+$/.test(python)) {
     findings.push({ severity: 'info', code: 'render/python-version', message: `Render's PYTHON_VERSION takes a full version, so runtime.python ${python} is not set in render.yaml`, hint: `Commit a .python-version file containing ${python} at the root of the service (deployspec's heroku target writes one), or write runtime.python as ${python}.N.`, path: ['runtime', 'python'], at: 'key' });
