@@ -7,9 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
+import { scanProject } from '../src/init/scan.js';
+import type { ProjectFiles } from '../src/init/files.js';
 import { aptfile } from '../src/model/system-packages.js';
 import { heroku } from '../targets/heroku/heroku.js';
-import { targetByName } from '../targets/index.js';
+import { TARGETS, targetByName } from '../targets/index.js';
 import { doSchemaErrors, herokuSchemaErrors } from './helpers/paas.js';
 import { brief, compileText, MINIMAL } from './helpers/spec.js';
 
@@ -181,6 +183,50 @@ test('environments: one Aptfile for every Heroku app, the difference noted', () 
   const r = build(GEO + 'environments:\n  staging:\n    targets:\n      heroku:\n        system_packages: [gdal-bin]\n');
   assert.equal(readAsBuildpacks(file(r, 'Aptfile')!).words, ['gdal-bin', 'libgdal-dev']);
   assert.match(r.diagnostics.find((d) => d.code === 'heroku/environment')?.message ?? '', 'its Aptfile would differ');
+});
+
+const memory = (files: Record<string, string>): ProjectFiles => ({ list: Object.keys(files).sort(), read: (p) => files[p] ?? null });
+const PROJECT = {
+  'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "m.settings")\n',
+  'm/wsgi.py': '',
+  'm/settings.py': '',
+  'requirements.txt': 'django\ngunicorn\n',
+};
+const IMPORTERS = TARGETS.flatMap((t) => t.importers ?? []);
+
+test('init: an Aptfile becomes targets.heroku.system_packages; what is not a package name is listed, and keeps the file', () => {
+  const clean = scanProject(memory({ ...PROJECT, Aptfile: '# for GeoDjango\nlibgdal-dev gdal-bin\n\n  # indented comment\nlibpq5=16.4-0ubuntu0.24.04.1\n' }), {
+    folderName: 'x',
+    importers: IMPORTERS,
+  });
+  assert.equal((clean.spec.targets as Record<string, Record<string, unknown>>).heroku!.system_packages, [
+    'libgdal-dev',
+    'gdal-bin',
+    'libpq5=16.4-0ubuntu0.24.04.1',
+  ]);
+  assert.equal(
+    clean.imported.filter((i) => i.path === 'Aptfile'),
+    [{ path: 'Aptfile', target: 'heroku' }],
+    'all carried over: the first build may replace it',
+  );
+  const mixed = scanProject(
+    memory({ ...PROJECT, Aptfile: 'libgdal-dev\nhttps://example.com/wkhtmltox.deb\n:repo:deb https://apt.example.com/ noble main\nmysql-client-*\n' }),
+    { folderName: 'x', importers: IMPORTERS },
+  );
+  assert.equal((mixed.spec.targets as Record<string, Record<string, unknown>>).heroku!.system_packages, ['libgdal-dev']);
+  for (const what of ['line 2: https://example.com/wkhtmltox.deb (a .deb download', 'line 3: an apt repository', 'line 4: mysql-client-* (a package glob'])
+    assert.ok(
+      mixed.skipped.some((s) => s.includes(what)),
+      `${what}: ${mixed.skipped.join('\n')}`,
+    );
+  assert.not.ok(
+    mixed.imported.some((i) => i.path === 'Aptfile'),
+    'lines were dropped: the build leaves the file alone',
+  );
+  assert.ok(mixed.readFrom.includes('Aptfile'));
+  // What init wrote builds, and the build writes the same packages back.
+  const spec = `version: 1\nname: geo\ndjango:\n  project: m\ntargets:\n  heroku:\n    system_packages: [${((clean.spec.targets as Record<string, Record<string, string[]>>).heroku!.system_packages ?? []).join(', ')}]\n`;
+  assert.equal(readAsBuildpacks(file(build(spec), 'Aptfile')!).words, ['gdal-bin', 'libgdal-dev', 'libpq5=16.4-0ubuntu0.24.04.1']);
 });
 
 test.run();

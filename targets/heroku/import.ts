@@ -9,6 +9,7 @@ import { addEnv, isObj, isProcessName, plainOrSecret } from '../../src/init/env.
 import type { Obj } from '../../src/init/env.js';
 import type { ProjectFiles } from '../../src/init/files.js';
 import type { Importer } from '../../src/target.js';
+import { DEF_PATTERNS } from '../../src/spec/schema.gen.js';
 import { ENUMS } from './options.gen.js';
 
 /** Set by Heroku or by the files deployspec generates for it. */
@@ -128,11 +129,48 @@ function importRuntimeTxt(files: ProjectFiles, d: Draft, root: string): void {
   }
 }
 
+/**
+ * The Aptfile at the project root, as heroku-buildpack-apt reads it: whitespace-separated words, whole-line `#`
+ * comments. Package names become targets.heroku.system_packages; .deb URLs, `:repo:` lines and globs are listed as
+ * not carried over, and then the file stays the user's (the first build does not replace it).
+ */
+function importAptfile(files: ProjectFiles, d: Draft): void {
+  const text = files.read('Aptfile');
+  if (text === null) return;
+  const packages: string[] = [];
+  let dropped = false;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const where = `Aptfile, line ${i + 1}`;
+    if (line.startsWith(':repo:')) {
+      d.skipped.push(`${where}: an apt repository (${line.slice(6, 86).trim()}): deployspec installs packages of the stack's own repositories only`);
+      dropped = true;
+      return;
+    }
+    for (const word of line.split(/\s+/)) {
+      if (DEF_PATTERNS.systemPackage.test(word) && word.length <= 200) {
+        if (!packages.includes(word)) packages.push(word);
+        continue;
+      }
+      dropped = true;
+      const what = /\.deb$/.test(word) ? 'a .deb download' : /[*?[]/.test(word) ? 'a package glob' : 'not a package name';
+      d.skipped.push(`${where}: ${word.slice(0, 80)} (${what}; targets.heroku.system_packages takes package names)`);
+    }
+  });
+  d.found.push('Aptfile');
+  d.readFrom.push('Aptfile');
+  // Replaced by the first build only when everything in it was carried over.
+  if (!dropped) d.imported.push({ path: 'Aptfile', target: 'heroku' });
+  if (packages.length) setIn(d, ['targets', 'heroku', 'system_packages'], packages.slice(0, 100), 'Aptfile');
+}
+
 export const importers: readonly Importer[] = [
   {
     run(files, d, { root, nameGiven }) {
       importRuntimeTxt(files, d, root);
       importAppJson(files, d, nameGiven);
+      importAptfile(files, d);
     },
   },
   // The Procfile is what runs today: its commands win over every other platform file's.
@@ -140,6 +178,7 @@ export const importers: readonly Importer[] = [
   {
     files: [
       { matches: (p) => /(^|\/)(Procfile|app\.json|runtime\.txt|\.python-version)$/.test(p), why: 'init reads the one at the project root or in the Django folder' },
+      { matches: (p) => /(^|\/)Aptfile$/.test(p), why: 'init reads the Aptfile at the project root only (the one Heroku reads)' },
       {
         matches: (p) => /(^|\/)heroku\.ya?ml$/.test(p),
         why: "not read: with `targets.heroku.build: container` the heroku target writes heroku.yml from deploy.yaml and the docker target's Dockerfile",
