@@ -91,15 +91,23 @@ export interface Pipeline {
 export const DEPLOYSPEC_VERSION: string = pkg.version;
 
 /**
- * A command of the spec as a line of a CI script: as written when it is plain words, otherwise handed to `sh -c`
- * whole, so it means in CI what it means on the platforms (which run commands through a shell), and its own syntax
- * can never mix with the script around it.
+ * A first word that reads as a program name or path (`pytest`, `./run-tests.sh`, `bin/check`): `+%`, `0.` or `a=b`
+ * alone would be read (and linted by shellcheck) as something else.
  */
-export function scriptCommand(command: string): string {
+const PROGRAM = /^(?:\.{1,2}\/|\/)?(?:[A-Za-z_][A-Za-z0-9_.+-]*\/)*(?:[A-Za-z_][A-Za-z0-9_.+-]*[A-Za-z0-9_]|[A-Za-z_])$/;
+
+/** The step variable that carries a command of the spec which is not plain words (see scriptCommand). */
+export const COMMAND_ENV = 'DEPLOYSPEC_COMMAND';
+
+/**
+ * A command of the spec as a line of a CI script: as written when it is plain words; otherwise the step hands it to
+ * `sh -c` through a variable, so it means in CI what it means on the platforms (which run commands through a shell),
+ * and its own syntax never mixes with the script around it, nor needs quoting a linter could misread.
+ */
+export function scriptCommand(command: string): { run: string; env: Record<string, string> } {
   const words = command.trim().split(/[ \t]+/);
-  // The first word must look like a program name: `+%` or `a=b` alone would be read (and linted) as something else.
-  if (/^[A-Za-z0-9_.][A-Za-z0-9_./+-]*$/.test(words[0]!) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w))) return words.join(' ');
-  return `sh -c -- ${shellQuote(command)}`;
+  if (PROGRAM.test(words[0]!) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w))) return { run: words.join(' '), env: {} };
+  return { run: `sh -c -- "$${COMMAND_ENV}"`, env: { [COMMAND_ENV]: command } };
 }
 
 export function planPipeline(model: DeployModel, o: PipelineOptions, ctx: EmitContext, ci: CiFlavor): Pipeline {
@@ -188,8 +196,9 @@ export function planPipeline(model: DeployModel, o: PipelineOptions, ctx: EmitCo
   if (runtime) checkEnv[RUNTIME_ENV.platform] = runtime;
   const key = `${dj.secretKeyEnv}="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"`;
   const database = model.database ? { image: `postgres:${model.database.version}`, env: model.database.env, url: 'postgres://postgres@localhost:5432/postgres' } : null;
+  const testCommand = scriptCommand(o.testCommand);
   const steps: ShellStep[] = [
-    { name: 'Run the tests', run: fromRoot(dj.root, scriptCommand(o.testCommand)) + '\n', ...(database ? { env: { [database.env]: database.url } } : {}) },
+    { name: 'Run the tests', run: fromRoot(dj.root, testCommand.run) + '\n', ...(database || Object.keys(testCommand.env).length ? { env: { ...testCommand.env, ...(database ? { [database.env]: database.url } : {}) } } : {}) },
     // A random key, made in the job and never written: check --deploy reads the settings as production does; the
     // build switch lets them load without the platform's secrets and database (the check needs neither).
     { name: 'Check the production settings (manage.py check --deploy)', run: fromRoot(dj.root, `${key} python manage.py check --deploy${failLevel}`) + '\n', env: checkEnv },

@@ -68,7 +68,9 @@ t('the seed: three jobs, image and deploy only on main, the deploy after the ima
 t('CircleCI parameters: a `<<` in a command is escaped, so CircleCI hands it to the shell unchanged', () => {
   const r = build(SEED.replace('    deploy:\n', '    test_command: python manage.py test <<< x\n    deploy:\n'));
   const cfg = parse(r.files.find((f) => f.path === CONFIG)!.contents) as Obj;
-  assert.ok((cfg.jobs.test.steps as Obj[]).some((s) => s.run?.command === "sh -c -- 'python manage.py test \\<<< x'\n"));
+  const step = (cfg.jobs.test.steps as Obj[]).find((s) => s.run?.name === 'Run the tests')!;
+  assert.is(step.run.command, 'sh -c -- "$DEPLOYSPEC_COMMAND"\n');
+  assert.is(step.run.environment.DEPLOYSPEC_COMMAND, 'python manage.py test \\<<< x');
 });
 
 t('heroku.yml: the container stack builds the Dockerfile, runs the release phase, and replaces the Procfile', () => {

@@ -140,14 +140,26 @@ t('check --deploy runs the production settings module with the build switch and 
 });
 
 t('test_command is the project\'s own; a command that is not plain words runs through sh -c, whole', () => {
-  assert.is(scriptCommand('pytest -q'), 'pytest -q');
-  assert.is(scriptCommand('pytest -q && echo "done $X"'), `sh -c -- 'pytest -q && echo "done $X"'`);
-  assert.is(scriptCommand('-x'), `sh -c -- -x`);
-  assert.is(scriptCommand('+%'), `sh -c -- +%`, 'not a program name: shellcheck would read it as one ending in %');
-  assert.is(scriptCommand('A=1 pytest'), `sh -c -- 'A=1 pytest'`);
-  assert.is(scriptCommand('./run-tests.sh --fast'), './run-tests.sh --fast');
+  const plain = (c: string) => assert.equal(scriptCommand(c), { run: c, env: {} }, c);
+  const whole = (c: string) => assert.equal(scriptCommand(c), { run: 'sh -c -- "$DEPLOYSPEC_COMMAND"', env: { DEPLOYSPEC_COMMAND: c } }, c);
+  plain('pytest -q');
+  plain('./run-tests.sh --fast');
+  whole('pytest -q && echo "done $X"');
+  whole('-x');
+  whole('+%'); // not a program name: shellcheck reads it as one ending in %
+  whole('A=1 pytest');
+  whole('0.');
+  whole('bin/');
+  whole('~/bin/test'); // quoted, shellcheck would say the tilde does not expand; sh -c expands it, as the platforms do
   const { wf } = workflowOf(replaced('  github-actions:\n', '  github-actions:\n    test_command: pytest -q --ds=tracker.settings\n'));
   assert.ok((wf.jobs.test.steps as Obj[]).some((s) => s.run === 'pytest -q --ds=tracker.settings\n'));
+});
+
+t('a test command with a GitHub expression is refused: GitHub would evaluate it before the shell', () => {
+  const r = compileText(replaced('  github-actions:\n', '  github-actions:\n    test_command: echo ${{ secrets.HEROKU_API_KEY }}\n'));
+  const e = r.diagnostics.find((d) => d.code === 'github-actions/expression')!;
+  assert.ok(e && e.severity === 'error' && e.line > 1, JSON.stringify(r.diagnostics.map((d) => d.code)));
+  assert.not.ok(r.files.some((f) => f.path === '.github/workflows/deploy.yml'));
 });
 
 t('errors: an unknown environment, an image deploy without a registry; notes for environments left out', () => {

@@ -24,6 +24,7 @@ import { composeSchemaErrors, doSchemaErrors, herokuSchemaErrors, unknownDoKeys 
 import { conformanceProblems } from './helpers/conformance.js';
 import { parseProcfile } from './helpers/procfile.js';
 import { digitalOceanOptions } from '../targets/digitalocean/options.js';
+import { joinPath } from '../src/model/normalize.js';
 import { djangoOptions } from '../targets/django/options.js';
 import { compileText } from './helpers/spec.js';
 
@@ -38,15 +39,16 @@ const hostileText = fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ u
 const pythonOk = spawnSync('python3', ['-c', 'import ast'], { encoding: 'utf8' }).status === 0;
 const pythonFiles: string[] = [];
 
-function file(r: CompileResult, suffix: string): string | undefined {
-  return r.files.find((f) => f.path === suffix || f.path.endsWith('/' + suffix))?.contents;
+/** Production's file of `target` at `path` (another target's configurable path may end in the same name). */
+function file(r: CompileResult, target: string, path: string): string | undefined {
+  return r.files.find((f) => f.target === target && f.environment === undefined && f.path === path)?.contents;
 }
 
 /** Checks every output of a successful build with the software or rules that consume it; returns problems. */
 function checkOutputs(r: CompileResult): string[] {
   const problems: string[] = [];
   const m = r.model!;
-  const appJson = JSON.parse(file(r, 'app.json')!);
+  const appJson = JSON.parse(file(r, 'heroku', 'app.json')!);
   problems.push(...herokuSchemaErrors(appJson).map((e) => `app.json: ${e}`));
   if (appJson.description !== undefined && appJson.description !== m.description) problems.push('app.json description changed');
   for (const v of m.env) {
@@ -54,8 +56,8 @@ function checkOutputs(r: CompileResult): string[] {
     if (v.kind === 'plain' && entry && entry.value !== v.value) problems.push(`app.json ${v.name} value changed`);
   }
   // On Heroku's container stack heroku.yml replaces the Procfile (checked by targets/heroku/conformance.ts).
-  const procfileText = file(r, 'Procfile');
-  if (procfileText === undefined && !file(r, 'heroku.yml')) problems.push('neither a Procfile nor heroku.yml');
+  const procfileText = file(r, 'heroku', 'Procfile');
+  if (procfileText === undefined && !file(r, 'heroku', 'heroku.yml')) problems.push('neither a Procfile nor heroku.yml');
   if (procfileText !== undefined) {
     const procfile = parseProcfile(procfileText);
     problems.push(...procfile.errors, ...procfile.warnings);
@@ -64,7 +66,7 @@ function checkOutputs(r: CompileResult): string[] {
   }
 
   // Read as YAML 1.1, as doctl's parser does: an unquoted yes or 1_000 would not come back as a string.
-  const doSpec = parse(file(r, digitalOceanOptions(m.targets.digitalocean).path.split('/').pop()!)!, { version: '1.1' });
+  const doSpec = parse(file(r, 'digitalocean', joinPath(digitalOceanOptions(m.targets.digitalocean).path))!, { version: '1.1' });
   problems.push(...doSchemaErrors(doSpec).map((e) => `app.yaml: ${e}`), ...unknownDoKeys(doSpec).map((k) => `app.yaml unknown key ${k}`));
   for (const v of m.env) {
     const e = (doSpec.envs ?? []).find((x: { key: string }) => x.key === v.name);
@@ -72,14 +74,14 @@ function checkOutputs(r: CompileResult): string[] {
     if ((v.kind === 'secret' || v.kind === 'generated') && e && 'value' in e) problems.push(`app.yaml ${v.name} secret has a value`);
   }
 
-  const composeText = file(r, 'compose.yaml');
+  const composeText = file(r, 'docker', 'compose.yaml');
   if (composeText !== undefined) {
     const compose = parse(composeText, { version: '1.1' });
     problems.push(...composeSchemaErrors(compose).map((e) => `compose: ${e}`));
     const env = compose['x-app']?.environment ?? {};
     for (const v of m.env) if (v.kind === 'plain' && v.scope !== 'build' && v.name in env && String(env[v.name]).replace(/\$\$/g, '$') !== v.value) problems.push(`compose ${v.name} value changed`);
   }
-  const dockerfile = file(r, 'Dockerfile')!;
+  const dockerfile = file(r, 'docker', 'Dockerfile')!;
   // ENV values must read back exactly with the Dockerfile parser (dockerfile-ast leaves `\$` for the builder).
   const envValues = new Map<string, string>();
   type Prop = { getName(): string; getValue(): string | null };

@@ -130,6 +130,17 @@ export function workflow(p: Pipeline): Obj {
 
 function emit(model: DeployModel, opts: GithubActionsOptions, ctx: EmitContext): EmitResult {
   const p = planPipeline(model, opts, ctx, FLAVOR);
+  // GitHub evaluates `${{ … }}` anywhere in a step, script and env alike, before any shell sees it: a secret or an
+  // untrusted event field could land in the command. The workflow's own expressions are deployspec's, never the spec's.
+  if (opts.testCommand.includes('${{')) {
+    p.findings.push({
+      severity: 'error',
+      code: 'github-actions/expression',
+      message: 'test_command contains `${{`, which GitHub Actions evaluates as an expression before the shell runs the command',
+      hint: 'Read values from environment variables ($NAME) instead; the test step sets none from expressions.',
+      path: [...opts.specPath, 'test_command'],
+    });
+  }
   if (p.findings.some((f) => f.severity === 'error')) return { files: [], findings: p.findings };
   for (const d of p.deploys) {
     if (d.approval) {

@@ -124,9 +124,12 @@ export function repair(input: Record<string, unknown>): Record<string, any> { //
     const sizes = s.targets?.[t]?.sizes;
     if (sizes) for (const k of Object.keys(sizes)) if (!(k in procs) && !(k in jobs) && k !== 'web') delete sizes[k];
   }
-  // Output paths through hidden (dot) folders are refused by the output-path policy: generate visible ones.
-  const undot = (p: unknown) => (typeof p === 'string' ? p.split('/').map((seg) => (seg === '.' ? seg : seg.replace(/^\.+/, '') || 'x')).join('/') : p);
+  // Output paths through hidden (dot) folders are refused by the output-path policy: generate visible ones (a
+  // letter, not nothing, in place of the dots: a part starting with `-` is refused by the schema).
+  const undot = (p: unknown) => (typeof p === 'string' ? p.split('/').map((seg) => (seg === '.' ? seg : seg.replace(/^\.+/, 'x'))).join('/') : p);
   if (s.django?.root !== undefined) s.django.root = undot(s.django.root);
+  // Heroku and App Platform read one Aptfile at the root: two different lists there are a conflict by design.
+  if (s.targets?.heroku?.system_packages && s.targets?.digitalocean?.system_packages) s.targets.digitalocean.system_packages = s.targets.heroku.system_packages;
   for (const t of Object.keys(s.targets ?? {})) if (typeof s.targets[t]?.path === 'string') s.targets[t].path = undot(s.targets[t].path);
   if (s.database?.plan === 'production' && s.targets?.digitalocean && !s.targets.digitalocean.database_cluster) s.targets.digitalocean.database_cluster = 'main-cluster';
   if (s.database?.plan === 'production' && !s.targets?.digitalocean?.database_cluster) {
