@@ -252,7 +252,8 @@ test('collectstatic skip, dependency managers, .dockerignore', () => {
   assert.not.match(skip, 'collectstatic');
   const pipenv = file(build(MINIMAL + '  dependencies: pipenv\n'), 'Dockerfile');
   assert.match(pipenv, 'COPY Pipfile Pipfile.lock requirements-deploy.tx[t] ./\n');
-  assert.match(pipenv, 'pipenv requirements > /tmp/requirements-pipenv.txt && set -- -r /tmp/requirements-pipenv.txt && if [ -f requirements-deploy.txt ]; then set -- "$@" -r requirements-deploy.txt; fi && pip install --no-cache-dir "$@"\n');
+  assert.match(pipenv, 'RUN python -m venv /opt/pipenv && /opt/pipenv/bin/pip install --no-cache-dir pipenv==', 'pipenv stays out of the app virtualenv');
+  assert.match(pipenv, '/opt/pipenv/bin/pipenv requirements > /tmp/requirements-pipenv.txt && set -- -r /tmp/requirements-pipenv.txt && if [ -f requirements-deploy.txt ]; then set -- "$@" -r requirements-deploy.txt; fi && pip install --no-cache-dir "$@"\n');
   assert.equal(lintDockerfile(pipenv), []);
   const pyproject = file(build(MINIMAL + '  dependencies: pyproject\n'), 'Dockerfile');
   assert.match(pyproject, 'COPY pyproject.toml requirements-deploy.tx[t] ./\n', 'the deps stage copies the dependency list only');

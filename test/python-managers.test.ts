@@ -257,8 +257,9 @@ const expand = (value: string, env: NodeJS.ProcessEnv) => value.replace(/\$(?:\{
 function withDebianManager(command: string): { command: string; bootstrap: string | null } {
   const m = /(\S*\/)?pip install --no-cache-dir (poetry|pipenv)==[0-9][0-9A-Za-z.]*/.exec(command);
   if (!m) return { command, bootstrap: null };
-  const replacement = m[2] === 'poetry' ? `ln -s /usr/bin/poetry ${m[1] ?? ''}poetry` : 'pipenv --version';
-  assert.ok(m[2] === 'poetry' ? m[1] : !m[1], `bootstrap where the replay expects it: ${m[0]}`);
+  // Each manager lives in a virtualenv of its own (/opt/poetry, /opt/pipenv), never in the app's /opt/venv.
+  assert.ok(m[1] && m[1] !== '/opt/venv/bin/', `the manager is installed outside the app's virtualenv: ${m[0]}`);
+  const replacement = `ln -s /usr/bin/${m[2]} ${m[1]}${m[2]}`;
   return { command: command.replace(m[0], replacement), bootstrap: m[0] };
 }
 

@@ -168,8 +168,10 @@ export function dockerfileView(model: DeployModel, docker: DockerOptions, settin
     depsInstall = `${PYPROJECT_DEPS} && ${pipWith('-r /tmp/requirements.txt')}`;
   } else if (kind === 'pipenv') {
     depsSources = [inDep('Pipfile'), inDep(LOCK_FILE.pipenv), ...extraSource];
-    // The exported lock pins every version (==), so the extra file in the same run cannot move one.
-    depsInstall = `pip install --no-cache-dir ${PIPENV} && pipenv requirements > /tmp/requirements-pipenv.txt && ${pipWith('-r /tmp/requirements-pipenv.txt')}`;
+    // Pipenv in a virtualenv of its own, as Poetry and uv: it only exports the lock, and neither it nor its
+    // dependencies reach the app's virtualenv (which the final image copies). The exported lock pins every version
+    // (==), so the extra file in the same run cannot move one.
+    depsInstall = `python -m venv /opt/pipenv && /opt/pipenv/bin/pip install --no-cache-dir ${PIPENV} && /opt/pipenv/bin/pipenv requirements > /tmp/requirements-pipenv.txt && ${pipWith('-r /tmp/requirements-pipenv.txt')}`;
   } else if (kind === 'poetry') {
     // Poetry in a virtualenv of its own (its dependencies stay out of the app's), installing the lock into the app's
     // virtualenv (VIRTUAL_ENV) without the project itself: --no-root works in package and non-package mode alike and
