@@ -111,7 +111,7 @@ test('usage errors exit 2: missing spec, unknown target, unknown command, bad fo
   const empty = project({});
   const r = runCli(['validate'], { cwd: empty });
   assert.is(r.status, 2);
-  assert.match(r.stderr, /no deploy\.yaml in .*deployspec init/);
+  assert.match(r.stderr, /no deploy\.yaml \(or deployspec\.yaml\) in .*deployspec init/);
   assert.is(runCli(['build', '--target', 'nowhere'], { cwd: project({ 'deploy.yaml': MINIMAL }) }).status, 2);
   assert.is(runCli(['frobnicate']).status, 2);
   assert.is(runCli(['validate', '--format', 'xml'], { cwd: project({ 'deploy.yaml': MINIMAL }) }).status, 2);
