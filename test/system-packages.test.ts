@@ -4,6 +4,9 @@
  * that cannot install what the others were told the app needs.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
@@ -13,7 +16,7 @@ import { aptfile } from '../src/model/system-packages.js';
 import { heroku } from '../targets/heroku/heroku.js';
 import { TARGETS, targetByName } from '../targets/index.js';
 import { doSchemaErrors, herokuSchemaErrors } from './helpers/paas.js';
-import { brief, compileText, MINIMAL } from './helpers/spec.js';
+import { brief, compileText, MINIMAL, runCli } from './helpers/spec.js';
 
 const only = (...names: string[]) => names.map((n) => targetByName(n)!);
 const build = (text: string, ...names: string[]) => compileText(text, { targets: only(...(names.length ? names : ['heroku'])) });
@@ -227,6 +230,29 @@ test('init: an Aptfile becomes targets.heroku.system_packages; what is not a pac
   // What init wrote builds, and the build writes the same packages back.
   const spec = `version: 1\nname: geo\ndjango:\n  project: m\ntargets:\n  heroku:\n    system_packages: [${((clean.spec.targets as Record<string, Record<string, string[]>>).heroku!.system_packages ?? []).join(', ')}]\n`;
   assert.equal(readAsBuildpacks(file(build(spec), 'Aptfile')!).words, ['gdal-bin', 'libgdal-dev', 'libpq5=16.4-0ubuntu0.24.04.1']);
+});
+
+
+test('a shared Aptfile keeps its first owner: building one of its targets alone leaves the manifest as it was', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-apt-'));
+  try {
+    writeFileSync(join(dir, 'manage.py'), '');
+    writeFileSync(join(dir, 'requirements.txt'), 'django\n');
+    writeFileSync(join(dir, 'deploy.yaml'), MINIMAL + 'targets:\n  heroku:\n    system_packages: [gdal-bin]\n  digitalocean:\n    system_packages: [gdal-bin]\n');
+    assert.is(runCli(['build', '--target', 'heroku,digitalocean'], { cwd: dir }).status, 0);
+    const manifest = readFileSync(join(dir, '.deployspec/manifest.json'), 'utf8');
+    assert.ok(manifest.includes('"Aptfile"'), manifest);
+    for (const only of ['digitalocean', 'heroku']) assert.is(runCli(['build', '--check', '--target', only], { cwd: dir }).status, 0, `check ${only} alone`);
+    for (const only of ['digitalocean', 'heroku']) {
+      const r = runCli(['build', '--target', only], { cwd: dir });
+      assert.is(r.status, 0, r.stderr);
+      assert.is(readFileSync(join(dir, '.deployspec/manifest.json'), 'utf8'), manifest, `after building ${only} alone`);
+    }
+    const check = runCli(['build', '--check', '--target', 'heroku,digitalocean'], { cwd: dir });
+    assert.is(check.status, 0, check.stdout + check.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

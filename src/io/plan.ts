@@ -125,7 +125,11 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
   for (const f of files) {
     const before = disk.read(f.path);
     const rec = recorded.get(foldedPath(f.path));
-    const claim = rec && rec.path === f.path && rec.target === f.target ? rec : undefined;
+    // A file two targets write alike (an Aptfile both Heroku and App Platform read) keeps the owner recorded first
+    // while that target still declares it: building one of them alone leaves the manifest as it was.
+    const shared = rec !== undefined && rec.path === f.path && rec.target !== f.target && matchesAny(f.path, owned[rec.target]) && matchesAny(f.path, owned[f.target]);
+    const claim = rec && rec.path === f.path && (rec.target === f.target || shared) ? rec : undefined;
+    const ownerTarget = shared ? rec.target : f.target;
     let action: Action;
     let reason: PlanItem['reason'];
     if (before === null) action = 'create';
@@ -140,7 +144,7 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
       action = opts.force ? 'overwrite' : 'conflict';
     }
     items.push({ path: f.path, target: f.target, action, ...(reason ? { reason } : {}), before, after: f.contents });
-    next.push({ path: f.path, sha256: sha256(f.contents), target: f.target });
+    next.push({ path: f.path, sha256: sha256(f.contents), target: ownerTarget });
   }
 
   for (const [key, rec] of recorded) {
