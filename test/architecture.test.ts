@@ -88,4 +88,22 @@ test('layer rules: the core imports no target, targets import no other target, o
   assert.equal(problems, []);
 });
 
+test('every test file runs what it registers: no test is declared after its suite runs', () => {
+  const problems: string[] = [];
+  for (const file of fg.sync('test/**/*.test.ts', { cwd: ROOT }).sort()) {
+    const lines = readFileSync(ROOT + file, 'utf8').split('\n');
+    const runs = new Map<string, number>();
+    lines.forEach((l, i) => {
+      const m = /^(\w+)\.run\(\);/.exec(l);
+      if (m) runs.set(m[1]!, i);
+    });
+    lines.forEach((l, i) => {
+      const m = /^(\w+)(?:\.skip|\.only)?\(\s*[`'"]/.exec(l);
+      const ran = m ? runs.get(m[1]!) : undefined;
+      if (ran !== undefined && i > ran) problems.push(`${file}:${i + 1}: ${m![1]}(...) is declared after ${m![1]}.run() and never runs`);
+    });
+  }
+  assert.equal(problems, []);
+});
+
 test.run();

@@ -125,7 +125,7 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
   for (const f of files) {
     const before = disk.read(f.path);
     const rec = recorded.get(foldedPath(f.path));
-    // A file two targets write alike (an Aptfile both Heroku and App Platform read) keeps the owner recorded first
+    // A file two targets write alike (an Aptfile two buildpack platforms read) keeps the owner recorded first
     // while that target still declares it: building one of them alone leaves the manifest as it was.
     const shared = rec !== undefined && rec.path === f.path && rec.target !== f.target && matchesAny(f.path, owned[rec.target]) && matchesAny(f.path, owned[f.target]);
     const claim = rec && rec.path === f.path && (rec.target === f.target || shared) ? rec : undefined;
