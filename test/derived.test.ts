@@ -1,10 +1,12 @@
 /**
- * Documents and files derived from the target registry stay in step with it: README's table of targets and the
- * pre-commit hook's file filter. `UPDATE_README=1 npm run test:only -- derived` rewrites both.
+ * Documents and files derived from the sources stay in step with them: README's table of targets and the pre-commit
+ * hook's file filter (from the target registry), and README's schema modeline (the URL `init` writes, which names
+ * the package version). `UPDATE_README=1 npm run test:only -- derived` rewrites all three.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SCHEMA_URL } from '../src/init/render.js';
 import { TARGETS } from '../targets/index.js';
 import { ROOT } from './helpers/spec.js';
 
@@ -58,8 +60,18 @@ test("the pre-commit hook's file filter covers every target's outputs", () => {
   if (UPDATE) writeFileSync(ROOT + '.pre-commit-hooks.yaml', want);
   else assert.fixture(hooks, want, '.pre-commit-hooks.yaml files filter is stale: run UPDATE_README=1 npm run test:only -- derived');
   const re = new RegExp(hookFilter());
-  for (const p of ['deploy.yaml', 'Procfile', '.do/app.yaml', 'mysite/deploy_settings.py', 'backend/requirements-deploy.txt', 'Dockerfile']) assert.ok(re.test(p), p);
+  for (const p of ['deploy.yaml', 'Procfile', '.do/app.yaml', 'mysite/deploy_settings.py', 'backend/requirements-deploy.txt', 'Dockerfile'])
+    assert.ok(re.test(p), p);
   assert.not.ok(re.test('mysite/views.py'));
+});
+
+test("README's schema modeline is the one init writes, for this version", () => {
+  const readme = readFileSync(ROOT + 'README.md', 'utf8');
+  const line = /^# yaml-language-server: \$schema=https:\/\/unpkg\.com\/.*$/m;
+  assert.match(readme, line, 'README shows the unpkg modeline');
+  const want = readme.replace(line, `# yaml-language-server: $schema=${SCHEMA_URL}`);
+  if (UPDATE) writeFileSync(ROOT + 'README.md', want);
+  else assert.fixture(readme, want, 'README schema modeline is stale: run UPDATE_README=1 npm run test:only -- derived');
 });
 
 test.run();
