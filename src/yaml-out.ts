@@ -20,12 +20,12 @@ const cache = new Map<string, boolean>();
 
 /**
  * Words that are plain strings for every reader without asking one: a letter or `_` first (so never a number, date,
- * `.inf` or indicator), then letters, digits, `_ . / -` and single inner spaces (never `: `, ` #` or a flow
- * character), and not one of YAML 1.1's booleans, nulls or bare exponents. Most generated scalars (names,
- * commands, paths) are such words; the rest are read back by the parsers below. A test holds this to the parsers'
- * verdict.
+ * `.inf` or indicator), then letters, digits, `_ . / - = @ $ % + ( )`, a `:` followed by another character (as
+ * in `mysite.wsgi:application` or a URL) and single inner spaces (never `: `, ` #`, a quote or a flow character),
+ * and not one of YAML 1.1's booleans, nulls or bare exponents. Most generated scalars (names, commands, paths, URLs)
+ * are such words; the rest are read back by the parsers below. A test holds this to the parsers' verdict.
  */
-const SIMPLE_WORD = /^[A-Za-z_](?:[A-Za-z0-9_./-]| (?! ))*$/;
+const SIMPLE_WORD = /^[A-Za-z_](?:[A-Za-z0-9_./=@$%+()-]|:(?=[^\s:])| (?! ))*$/;
 // `e5` and `E-3` too: the `yaml` package's YAML 1.1 float pattern reads an exponent alone as a number.
 const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE]-?[0-9]+)$/;
 
