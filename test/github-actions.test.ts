@@ -160,6 +160,15 @@ t('a test command with a GitHub expression is refused: GitHub would evaluate it 
   const e = r.diagnostics.find((d) => d.code === 'github-actions/expression')!;
   assert.ok(e && e.severity === 'error' && e.line > 1, JSON.stringify(r.diagnostics.map((d) => d.code)));
   assert.not.ok(r.files.some((f) => f.path === '.github/workflows/deploy.yml'));
+  // Commands a container deploy bakes into its image reach the workflow too: the release and process commands.
+  for (const [from, to, path] of [
+    ['command: python manage.py migrate --noinput', 'command: echo ${{ github.token }}', 'release.command'],
+    ['command: python manage.py process_tasks', 'command: run ${{ x }}', 'processes.worker.command'],
+  ] as const) {
+    const c = compileText(replaced(from, to));
+    const found = c.diagnostics.find((d) => d.code === 'github-actions/expression');
+    assert.ok(found && found.severity === 'error' && found.path?.join('.') === path, `${path}: ${JSON.stringify(c.diagnostics.map((d) => [d.code, d.path]))}`);
+  }
 });
 
 t('errors: an unknown environment, an image deploy without a registry; notes for environments left out', () => {

@@ -131,14 +131,23 @@ export function workflow(p: Pipeline): Obj {
 function emit(model: DeployModel, opts: GithubActionsOptions, ctx: EmitContext): EmitResult {
   const p = planPipeline(model, opts, ctx, FLAVOR);
   // GitHub evaluates `${{ … }}` anywhere in a step, script and env alike, before any shell sees it: a secret or an
-  // untrusted event field could land in the command. The workflow's own expressions are deployspec's, never the spec's.
-  if (opts.testCommand.includes('${{')) {
+  // untrusted event field could land in a command. The workflow's own expressions are deployspec's, never the spec's:
+  // every command of the spec that a step may run (the tests, and the release and process commands a container
+  // deploy bakes into its image) is refused when it holds one.
+  const commands: { text: string; path: (string | number)[]; what: string }[] = [
+    { text: opts.testCommand, path: [...opts.specPath, 'test_command'], what: 'test_command' },
+    ...(model.release ? [{ text: model.release.command, path: model.release.path, what: 'the release command' }] : []),
+    ...model.processes.map((proc) => ({ text: proc.command, path: [...proc.path, 'command'], what: `the ${proc.name} command` })),
+    ...model.jobs.map((job) => ({ text: job.command, path: [...job.path, 'command'], what: `the ${job.name} job's command` })),
+  ];
+  for (const c of commands) {
+    if (!c.text.includes('${{')) continue;
     p.findings.push({
       severity: 'error',
       code: 'github-actions/expression',
-      message: 'test_command contains `${{`, which GitHub Actions evaluates as an expression before the shell runs the command',
-      hint: 'Read values from environment variables ($NAME) instead; the test step sets none from expressions.',
-      path: [...opts.specPath, 'test_command'],
+      message: `${c.what} contains \`\${{\`, which GitHub Actions evaluates as an expression before the shell runs the command`,
+      hint: 'Read values from environment variables ($NAME) instead; write `$ {{` or `${ {` if the characters are meant literally.',
+      path: c.path,
     });
   }
   if (p.findings.some((f) => f.severity === 'error')) return { files: [], findings: p.findings };
