@@ -1,7 +1,7 @@
 /**
  * Environments side by side: besides the production files, every environment's files, each at a path of its own,
  * so that building (or checking) one never overwrites another's. Pure; platform-free: where a file of an
- * environment goes is the target's decision (`Target.environmentPath`; `environmentContents` below makes it an
+ * environment goes is the target's decision (`Target.environmentPath`; `Target.environmentContents` makes it an
  * override of production's file), or the target writes every environment itself through `ctx.environments` /
  * `ctx.modelFor` (noticed when its emit reads them).
  */
@@ -10,16 +10,6 @@ import type { DeployModel } from './model/model.js';
 import { checkOutputPaths } from './io/output-policy.js';
 import type { Finding } from './spec/finding.js';
 import type { AnyTarget, EmitContext, OutputFile } from './target.js';
-
-/**
- * A target's optional hook beside `Target.environmentPath`: what environment `env`'s copy of output `path` holds,
- * from production's file and the environment's own full file. For a platform that merges the environment's file over
- * production's (compose's `-f compose.yaml -f compose.staging.yaml`) that is only what differs; findings say what
- * such a file cannot express. Without the hook the copy is the environment's full file.
- */
-export interface EnvironmentContents {
-  environmentContents?(path: string, env: string, files: { production: string; environment: string }): { contents: string; findings: Finding[] };
-}
 
 /** The context `ctx`, calling `onUse` when the target reads the environments (so it writes them itself). */
 export function watchEnvironments(ctx: EmitContext, onUse: () => void): EmitContext {
@@ -94,7 +84,7 @@ export function environmentFiles(input: SideBySideInput): SideBySide {
           continue;
         }
         const base = baseByPath.get(path);
-        const override = (target as EnvironmentContents).environmentContents;
+        const override = target.environmentContents?.bind(target);
         if (override && base) {
           const derived = override(path, env, { production: base.contents, environment: contents });
           for (const e of derived.findings) findings.push({ ...e, target: target.name });

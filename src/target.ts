@@ -120,6 +120,13 @@ export interface Target<N extends string = string, O = unknown> {
    * Outputs of `environmentPath` must still match `outputs`.
    */
   environmentPath?(path: string, env: string): string | null;
+  /**
+   * What environment `env`'s copy of output `path` holds, from production's file and the environment's own full
+   * file. For a platform that merges the environment's file over production's (compose's `-f compose.yaml -f
+   * compose.staging.yaml`) that is only what differs; findings say what such a file cannot express. Without it the
+   * copy is the environment's full file.
+   */
+  environmentContents?(path: string, env: string, files: { production: string; environment: string }): { contents: string; findings: Finding[] };
   /** What to run next after a build wrote this target's files for the first time (the platform's create command). */
   nextSteps?(model: DeployModel, options: O): string[];
 }

@@ -1,6 +1,5 @@
 /** Docker target: a multi-stage production Dockerfile, a .dockerignore and (optionally) compose.yaml for local parity. */
 import type { DeployModel } from '../../src/model/model.js';
-import type { EnvironmentContents } from '../../src/environments.js';
 import type { EmitContext, EmitResult, Target } from '../../src/target.js';
 import { composeFile } from './compose.js';
 import { composeOverride } from './compose-override.js';
@@ -24,7 +23,7 @@ function emit(model: DeployModel, opts: DockerOptions, ctx: EmitContext): EmitRe
   return { files, findings };
 }
 
-export const docker: Target<'docker', DockerOptions> & EnvironmentContents = {
+export const docker: Target<'docker', DockerOptions> = {
   name: 'docker',
   description: 'Dockerfile (multi-stage, non-root), .dockerignore and compose.yaml for local parity',
   capabilities: {
