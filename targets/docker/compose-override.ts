@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { yamlDocument, yamlText } from '../../src/yaml-out.js';
 import type { Finding } from '../../src/spec/finding.js';
 import { HEADER } from './dockerfile.js';
+import { jsonEqual } from '../../src/model/json.js';
 
 type Obj = Record<string, unknown>;
 
@@ -17,19 +18,9 @@ const REPLACED = new Set(['command', 'entrypoint', 'test']);
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (isObj(a) && isObj(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && same(a[k], b[k]));
-  }
-  return false;
-}
-
 /** What merged over `base` gives `own`, or undefined when nothing is needed; what cannot be said goes to `lost`. */
 function delta(base: unknown, own: unknown, key: string, at: string, lost: string[]): unknown {
-  if (same(base, own)) return undefined;
+  if (jsonEqual(base, own)) return undefined;
   if (isObj(base) && isObj(own)) {
     const out: Obj = {};
     for (const [k, v] of Object.entries(own)) {
@@ -43,8 +34,8 @@ function delta(base: unknown, own: unknown, key: string, at: string, lost: strin
     return Object.keys(out).length ? out : undefined;
   }
   if (Array.isArray(base) && Array.isArray(own) && !REPLACED.has(key)) {
-    for (const b of base) if (!own.some((o) => same(o, b))) lost.push(`${at}: ${JSON.stringify(b)}`);
-    const extra = own.filter((o) => !base.some((b) => same(o, b)));
+    for (const b of base) if (!own.some((o) => jsonEqual(o, b))) lost.push(`${at}: ${JSON.stringify(b)}`);
+    const extra = own.filter((o) => !base.some((b) => jsonEqual(o, b)));
     return extra.length ? extra : undefined;
   }
   return own;

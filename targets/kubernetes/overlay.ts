@@ -5,6 +5,7 @@
  * the base gives exactly the environment's objects; the tests check that with the real `kustomize build`.
  */
 import type { Doc, Obj } from './manifests.js';
+import { jsonEqual } from '../../src/model/json.js';
 
 export interface PatchOp {
   op: 'add' | 'remove' | 'replace';
@@ -24,19 +25,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** RFC 6901 pointer segment. */
 const seg = (k: string | number) => String(k).replace(/~/g, '~0').replace(/\//g, '~1');
 
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  if (isObj(a) && isObj(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && equal(a[k], b[k]));
-  }
-  return false;
-}
-
 /** The operations that turn `a` into `b`: maps key by key, lists of equal length item by item, anything else replaced. */
 export function jsonDiff(a: unknown, b: unknown, path = ''): PatchOp[] {
-  if (equal(a, b)) return [];
+  if (jsonEqual(a, b)) return [];
   if (isObj(a) && isObj(b)) {
     const ops: PatchOp[] = [];
     for (const k of Object.keys(a).sort()) if (!(k in b)) ops.push({ op: 'remove', path: `${path}/${seg(k)}` });
