@@ -133,6 +133,26 @@ test('the settings module is what every platform runs: it imports the project\'s
   assert.equal(notPy.files, []);
 });
 
+test('a Python keyword is refused as any part of the project, settings or WSGI name, at its position; soft keywords and longer names pass', () => {
+  // Python's own list, so a keyword added by a later Python is covered without editing this test.
+  const keywords = python('import json, keyword; print(json.dumps(keyword.kwlist))', '') as string[];
+  assert.ok(keywords.includes('in') && keywords.includes('None'));
+  const at = (text: string) => compileText(text, { targets: [django] }).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col} ${d.code}`);
+  for (const k of keywords) {
+    assert.equal(at(`version: 1\nname: app\ndjango:\n  project: "${k}"\n`), ['4:12 schema/pattern'], `project ${k}`);
+    for (const settings of [`${k}.settings`, `shop.${k}`, `shop.${k}.prod`]) assert.equal(at(`version: 1\nname: app\ndjango:\n  project: shop\n  settings: "${settings}"\n`), ['5:13 schema/pattern'], settings);
+    for (const wsgi of [`${k}.wsgi:application`, `shop.${k}:application`, `shop.wsgi:${k}`]) assert.equal(at(`version: 1\nname: app\ndjango:\n  project: shop\n  wsgi: "${wsgi}"\n`), ['5:9 schema/pattern'], wsgi);
+  }
+  const modules: string[] = [];
+  for (const name of ['match', 'case', 'type', '_', 'inner', 'classy', 'import_export', 'Nonesuch', 'is_', 'IN']) {
+    const r = compileText(`version: 1\nname: app\ndjango:\n  project: ${name}\n  settings: ${name}.settings.${name}\n  wsgi: ${name}.wsgi:${name}\n`, { targets: [django] });
+    assert.equal(r.diagnostics.filter((d) => d.severity === 'error'), [], name);
+    modules.push(moduleOf(r));
+  }
+  // Every accepted name is also a module Python parses.
+  python(SPEC_VALUES, JSON.stringify(modules));
+});
+
 test('insecure options are warnings at their keys; requirements follow the features', () => {
   const r = compileText(yaml`
     version: 1
