@@ -21,6 +21,7 @@ import { formatJson, formatText } from '../src/format.js';
 import { lintDockerfile } from '../targets/docker/lint.js';
 import { repair, schemaSpec } from './helpers/arbitrary.js';
 import { composeSchemaErrors, doSchemaErrors, herokuSchemaErrors, unknownDoKeys } from './helpers/paas.js';
+import { beginShellcheckBatch, endShellcheckBatch, flushShellcheckBatch, shellcheckOwner } from './helpers/ci.js';
 import { conformanceProblems } from './helpers/conformance.js';
 import { parseProcfile } from './helpers/procfile.js';
 import { digitalOceanOptions } from '../targets/digitalocean/options.js';
@@ -121,23 +122,46 @@ function checkRejection(r: CompileResult): string[] {
   return problems;
 }
 
-/** Builds each generated spec: a success must pass every output check, a failure must be positioned. Returns how many built. */
+/** Fails with the spec of the first case whose CI scripts shellcheck faulted. */
+function reportShellcheck(found: Map<string, string[]>): void {
+  for (const [spec, problems] of found) {
+    console.error(problems.join('\n') + '\n--- spec:\n' + spec);
+    throw new Error(problems.join('\n'));
+  }
+}
+
+/**
+ * Builds each generated spec: a success must pass every output check, a failure must be positioned. Returns how many
+ * built. CI scripts are shellchecked in batches of 50 cases (one shellcheck run per batch, not per case); a finding
+ * names its case's spec and is reported without shrinking.
+ */
 function buildAll(specs: fc.Arbitrary<Record<string, unknown>>, seed: number): number {
   let built = 0;
-  fc.assert(
-    fc.property(specs, (spec) => {
-      const r = compileText(stringify(spec));
-      const failed = r.diagnostics.some((d) => d.severity === 'error');
-      const problems = failed ? checkRejection(r) : [...checkOutputs(r), ...conformanceProblems(r)];
-      for (const d of r.diagnostics) if (!(d.line >= 1 && d.col >= 1 && d.hint && d.message)) problems.push(`diagnostic without position, message or hint: ${d.code}`);
-      if (!failed) built++;
-      if (problems.length) {
-        console.error(problems.join('\n') + '\n--- spec:\n' + stringify(spec));
-        throw new Error(problems.join('\n'));
-      }
-    }),
-    { numRuns: RUNS, seed },
-  );
+  let cases = 0;
+  beginShellcheckBatch();
+  try {
+    fc.assert(
+      fc.property(specs, (spec) => {
+        const text = stringify(spec);
+        shellcheckOwner(text);
+        const r = compileText(text);
+        const failed = r.diagnostics.some((d) => d.severity === 'error');
+        const problems = failed ? checkRejection(r) : [...checkOutputs(r), ...conformanceProblems(r)];
+        for (const d of r.diagnostics) if (!(d.line >= 1 && d.col >= 1 && d.hint && d.message)) problems.push(`diagnostic without position, message or hint: ${d.code}`);
+        if (!failed) built++;
+        if (problems.length) {
+          console.error(problems.join('\n') + '\n--- spec:\n' + text);
+          throw new Error(problems.join('\n'));
+        }
+        if (++cases % 50 === 0) reportShellcheck(flushShellcheckBatch());
+      }),
+      { numRuns: RUNS, seed, endOnFailure: true },
+    );
+  } catch (e) {
+    endShellcheckBatch();
+    throw e;
+  }
+  reportShellcheck(endShellcheckBatch());
   return built;
 }
 
