@@ -205,6 +205,21 @@ test('heroku: review_apps keeps the smallest plans for the review environment; r
   assert.ok(herokuSchemaErrors({ ...app, environments: { staging: {} } }).length > 0);
 });
 
+test('heroku: a top-level variable the review environment drops is a warning, since environments.review cannot remove it', () => {
+  const none = build(HEROKU, ['heroku']);
+  assert.not.ok(brief(none).some((l) => l.includes('heroku/review-env-kept')), brief(none).join('\n'));
+  // LEVEL becomes a reference (Heroku sets only the add-on's own variable), and collectstatic at build time drops
+  // DISABLE_COLLECTSTATIC: app.json's top level still has both, and review apps would get them.
+  const text = HEROKU.replace('name: mysite\n', 'name: mysite\nstatic:\n  collectstatic: skip\n').replace('      LEVEL: debug\n', '      LEVEL: {from: database.url}\n').replace('      DEMO: "yes it is"\n', '      DEMO: "yes it is"\n    static:\n      collectstatic: build\n');
+  const r = build(text, ['heroku']);
+  const app = JSON.parse(fileOf(r, 'app.json')!.contents);
+  assert.ok(app.env.LEVEL && app.env.DISABLE_COLLECTSTATIC, JSON.stringify(app.env));
+  assert.not.ok(app.environments.review.env?.LEVEL);
+  const kept = brief(r).filter((l) => l.includes('heroku/review-env-kept'));
+  assert.equal(kept.length, 1, brief(r).join('\n'));
+  assert.match(kept[0]!, /^\d+:3 warning heroku\/review-env-kept review apps still get LEVEL, DISABLE_COLLECTSTATIC from app.json's top-level env: environment "review" does not set them/);
+});
+
 test('compose: build writes compose.<env>.yaml overrides beside compose.yaml; --check covers them; --env picks one', () => {
   const dir = project({ 'deploy.yaml': MINIMAL + 'env:\n  LEVEL: info\nenvironments:\n  staging:\n    env:\n      LEVEL: debug\n  qa:\n    env:\n      LEVEL: warning\n' });
   assert.is(runCli(['build', '--target', 'docker'], { cwd: dir }).status, 0);

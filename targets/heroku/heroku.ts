@@ -95,7 +95,7 @@ function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResul
     const eh = herokuOptions(m.targets.heroku);
     const own = emitFiles(m, eh, ctx);
     if (env === h.reviewEnvironment) {
-      if (app) app.contents = JSON.stringify(withReview(JSON.parse(app.contents) as Json, m, eh, h.reviewApps), null, 2) + '\n';
+      if (app) app.contents = JSON.stringify(withReview(JSON.parse(app.contents) as Json, m, eh, h.reviewApps, out.findings), null, 2) + '\n';
       continue;
     }
     const note = environmentNote(model, h, m, eh, out.files, own.files);
@@ -104,12 +104,28 @@ function emit(model: DeployModel, h: HerokuOptions, ctx: EmitContext): EmitResul
   return out;
 }
 
-/** app.json with `environments.review` from the review-app environment's model: what differs from the top level. */
-function withReview(app: Json, m: DeployModel, eh: HerokuOptions, smallest: boolean): Json {
+/**
+ * app.json with `environments.review` from the review-app environment's model: what differs from the top level.
+ * Heroku overlays `environments.review.env` on the top-level variables and has no way to remove one, so a variable
+ * the environment no longer has is a warning instead of silently reaching review apps.
+ */
+function withReview(app: Json, m: DeployModel, eh: HerokuOptions, smallest: boolean, findings: Finding[]): Json {
   const review: Json = {};
   const top = (app.env ?? {}) as Json;
-  const env = Object.fromEntries(Object.entries(envBlock(m, [])).filter(([k, v]) => JSON.stringify(top[k]) !== JSON.stringify(v)));
+  const own = envBlock(m, []);
+  const env = Object.fromEntries(Object.entries(own).filter(([k, v]) => JSON.stringify(top[k]) !== JSON.stringify(v)));
   if (Object.keys(env).length) review.env = env;
+  const kept = Object.keys(top).filter((k) => !Object.hasOwn(own, k));
+  if (kept.length) {
+    findings.push({
+      severity: 'warning',
+      code: 'heroku/review-env-kept',
+      message: `review apps still get ${kept.join(', ')} from app.json's top-level env: environment "${m.environment}" does not set ${kept.length > 1 ? 'them' : 'it'}, and app.json's environments.review cannot remove a variable`,
+      hint: `Give ${kept.length > 1 ? 'each' : 'it'} the value review apps need under environments.${m.environment}.env, or run heroku config:unset ${kept.join(' ')} on each review app.`,
+      path: ['environments', m.environment!],
+      at: 'key',
+    });
+  }
   review.formation = formation(m, eh, [], smallest);
   const addons = addonList(m, eh, [], smallest);
   if (addons.length) review.addons = addons;
