@@ -18,7 +18,7 @@ const test = suite('security: io');
 const CLI = ROOT + 'bin/deployspec.js';
 const STACK = /internal error|\n\s+at |node:internal/;
 
-function project(files: Record<string, string> = {}): string {
+function project(files: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'deployspec-secio-'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -229,5 +229,41 @@ test('init says loudly which file it could not read and gives no advice that dep
   assert.match(r.stdout, /pyproject\.toml was not read/);
 });
 
+/** A string in UTF-16 with a byte-order mark, as PowerShell's `pip freeze > requirements.txt` writes it. */
+function utf16(text: string, endian: 'le' | 'be'): Buffer {
+  const le = Buffer.from(`\ufeff${text}`, 'utf16le');
+  return endian === 'le' ? le : le.swap16();
+}
+
+test('init reads requirements and Procfiles in UTF-16 and with a UTF-8 byte-order mark, small and streamed', () => {
+  const reqs = 'Django==4.2\r\npsycopg2-binary==2.9.9\r\ngunicorn==22.0\r\n';
+  const big = '# pinned\r\n'.repeat(120_000) + reqs;
+  for (const [what, bytes] of [
+    ['UTF-16 LE', utf16(reqs, 'le')],
+    ['UTF-16 BE', utf16(reqs, 'be')],
+    ['UTF-8 with a BOM', Buffer.from(`\ufeff${reqs}`)],
+    ['UTF-16 LE over 1 MB (streamed)', utf16(big, 'le')],
+  ] as const) {
+    const dir = project({ ...DJANGO, 'requirements.txt': bytes, Procfile: Buffer.from('\ufeffweb: gunicorn mysite.wsgi --workers 3\nworker: celery -A mysite worker\n') });
+    const r = runCli(['init', '--stdout'], { cwd: dir });
+    assert.is(r.status, 0, `${what}: ${r.stderr}`);
+    assert.match(r.stdout, /^database:/m, what);
+    assert.not.match(r.stdout + r.stderr, /does not list gunicorn|not read|not a process line/, what);
+    assert.match(r.stdout, /command: gunicorn mysite\.wsgi --workers 3 # Procfile, line 1/, what);
+  }
+});
+
+test('init names a requirements file that is not UTF-8 (Latin-1, UTF-16 without a mark) instead of missing its packages', () => {
+  const latin1 = Buffer.from('Django==4.2\npsycopg2==2.9.9 # caf\xe9\ngunicorn\n', 'latin1');
+  const noMark = Buffer.from('Django==4.2\npsycopg2==2.9.9\ngunicorn\n', 'utf16le');
+  for (const [what, bytes] of [['Latin-1', latin1], ['UTF-16 without a mark', noMark], ['Latin-1 over 1 MB (streamed)', Buffer.concat([Buffer.from('# x\n'.repeat(300_000)), latin1])]] as const) {
+    const dir = project({ ...DJANGO, 'requirements.txt': bytes });
+    const r = runCli(['init', '--stdout'], { cwd: dir });
+    assert.is(r.status, 0, `${what}: ${r.stderr}`);
+    assert.match(r.stderr, /not read requirements\.txt: it is not (valid UTF-8 )?text/, `${what}: ${r.stderr}`);
+    assert.match(r.stdout, /requirements\.txt was not read/, what);
+    assert.not.match(r.stdout + r.stderr, /does not list gunicorn/, what);
+  }
+});
 
 test.run();

@@ -64,13 +64,43 @@ export async function listProject(dir: string): Promise<ProjectFiles & { unread:
       }
       try {
         if (st.size > MAX_PROJECT_FILE_BYTES && LINE_BASED.test(path)) return readRequirementLines(abs, path);
-        return readRegularFile(abs, { max: MAX_PROJECT_FILE_BYTES, noFollow: true, display: path }).toString('utf8');
+        return projectText(readRegularFile(abs, { max: MAX_PROJECT_FILE_BYTES, noFollow: true, display: path }), path);
       } catch (err) {
         unread.set(path, err instanceof TooLargeError ? `it is ${formatBytes(err.size)}, over the ${formatBytes(MAX_PROJECT_FILE_BYTES)} init reads` : (err as Error).message.replace(/^cannot read [^:]*: /, ''));
         return null;
       }
     },
   };
+}
+
+/** A file that is not text in an encoding init can read: it is named as not read, never half-understood. */
+class NotTextError extends Error {}
+
+/**
+ * How a project file's bytes are decoded: by its byte-order mark (UTF-8, UTF-16 LE or BE, as pip and Python read
+ * a `pip freeze` written by PowerShell), else as strict UTF-8. The mark is dropped (a Procfile saved with one keeps
+ * its first process). A file with a NUL or invalid UTF-8 is not read at all: a requirements file in Latin-1 or
+ * UTF-16 without a mark would otherwise lose the packages init looks for, and the advice that depends on them,
+ * without a word.
+ */
+function projectDecoder(head: Buffer, path: string): TextDecoder {
+  const encoding = head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : 'utf-8';
+  if (encoding === 'utf-8' && head.includes(0)) throw new NotTextError(`cannot read ${path}: it is not text (it holds a NUL byte)`);
+  return new TextDecoder(encoding, { fatal: true });
+}
+
+function decodeFailure(path: string, decoder: TextDecoder): NotTextError {
+  return new NotTextError(`cannot read ${path}: it is not valid ${decoder.encoding === 'utf-8' ? 'UTF-8' : decoder.encoding.toUpperCase()} text (save it as UTF-8)`);
+}
+
+/** The text of a whole project file (see projectDecoder). */
+export function projectText(bytes: Buffer, path: string): string {
+  const decoder = projectDecoder(bytes, path);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw decodeFailure(path, decoder);
+  }
 }
 
 /**
@@ -88,6 +118,7 @@ function readRequirementLines(abs: string, shown: string): string {
     let rest = '';
     let total = 0;
     const buf = Buffer.allocUnsafe(1 << 16);
+    let decoder: TextDecoder | undefined;
     const take = (line: string) => {
       const t = line.trim();
       if (!t || t.startsWith('#') || kept > 4 * MAX_PROJECT_FILE_BYTES) return;
@@ -100,9 +131,22 @@ function readRequirementLines(abs: string, shown: string): string {
       if (n === 0) break;
       total += n;
       if (total > MAX_STREAMED_BYTES) throw new TooLargeError(`cannot read ${shown}: too large`, total);
-      const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
+      decoder ??= projectDecoder(buf.subarray(0, n), shown);
+      if (decoder.encoding === 'utf-8' && buf.subarray(0, n).includes(0)) throw new NotTextError(`cannot read ${shown}: it is not text (it holds a NUL byte)`);
+      let chunk: string;
+      try {
+        chunk = decoder.decode(buf.subarray(0, n), { stream: true });
+      } catch {
+        throw decodeFailure(shown, decoder);
+      }
+      const lines = (rest + chunk).split('\n');
       rest = lines.pop()!.slice(-4096);
       for (const l of lines) take(l);
+    }
+    try {
+      rest += decoder?.decode() ?? '';
+    } catch {
+      throw decodeFailure(shown, decoder!);
     }
     take(rest);
     return keep.join('\n') + '\n';
