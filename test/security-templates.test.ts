@@ -3,7 +3,7 @@
  * (partials, inline partials, decorators, unknown helpers, computed lookups, `{{log}}`); a render failure points at
  * the override's line; nothing a template does prints; an output path never points into the override folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -39,6 +39,14 @@ const REFUSED: [string, string, number, RegExp][] = [
   ['a literal lookup of an unknown variable', 'x\n{{lookup this "secretKey"}}\n', 2, /template\/unknown-variable/],
   ['a computed lookup', 'x\n{{#each lines}}{{lookup ../this name}}{{/each}}\n', 2, /template\/unsupported/],
   ['a subexpression helper', 'x\n{{#if (eq 1 1)}}y{{/if}}\n', 2, /template\/unsupported/],
+  ['@_parent reaching the root past the check', 'x\n{{#each lines}}{{@_parent.root.lines.length}}{{/each}}\n', 2, /template\/unsupported/],
+  ['@partial-block', 'x\n\n{{@partial-block}}\n', 3, /template\/unsupported/],
+  ['lookup on a data variable', 'x\n{{#each lines}}{{lookup @key "length"}}{{/each}}\n', 2, /template\/unsupported/],
+  ['lookup on a string literal', 'x\n{{lookup "abc" "length"}}\n', 2, /template\/unsupported/],
+  ['each over a subexpression', 'x\n{{#each (lookup this "lines")}}{{lines}}{{/each}}\n', 2, /template\/unsupported/],
+  ['with on a literal', 'x\n{{#with "abc"}}{{length}}{{/with}}\n', 2, /template\/unsupported/],
+  ['name=value arguments to a variable', 'x\n{{lines x=1}}\n', 2, /template\/unsupported/],
+  ["a path below each's index parameter", 'x\n{{#each lines as |l i|}}{{i.length}}{{/each}}\n', 2, /template\/unknown-variable/],
 ];
 
 for (const [what, override, line, code] of REFUSED) {
@@ -51,6 +59,13 @@ for (const [what, override, line, code] of REFUSED) {
     assert.equal(readdirSync(dir).sort(), ['.deployspec', 'deploy.yaml']);
   });
 }
+
+test("each's second block parameter is the index, not a variable of the view", () => {
+  const dir = project('{{#each lines as |line i|}}\n{{line.name}}: {{line.command}} # {{i}}{{#if @first}} first{{/if}}\n{{/each}}\n');
+  const r = runCli(['build', '--target', 'heroku'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(readFileSync(join(dir, 'Procfile'), 'utf8'), /^web: gunicorn mysite\.wsgi:application # 0 first$/m);
+});
 
 test('an override the check accepts still builds: @root and literal lookups of known variables', () => {
   const dir = project('{{#each lines}}\n{{name}}: {{command}}{{#if @root.lines}}{{/if}}\n{{/each}}\n');

@@ -38,11 +38,17 @@ export interface VariableUse {
 }
 
 const BUILTIN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
+/**
+ * The data variables an override may read: `@root` (checked like a path) and the loop's own `@index`, `@key`,
+ * `@first`, `@last`. Any other (`@_parent.root.x`, `@partial-block`, `@level`) reaches the view past the check.
+ */
+const DATA_VARIABLES = new Set(['root', 'index', 'key', 'first', 'last']);
 
 /** Scopes from the innermost out: the path prefix that `this` stands for, and block parameter names. */
 interface Scope {
   prefix: string;
-  params: Map<string, string>;
+  /** Block parameters: the path each stands for, or null for `each`'s second one (the index or key, not a variable). */
+  params: Map<string, string | null>;
 }
 
 function join(prefix: string, rest: string): string {
@@ -64,6 +70,8 @@ export function variableUses(source: string): VariableUse[] {
     if (head !== undefined && p.depth === 0) {
       for (let i = scopes.length - 1; i >= 0; i--) {
         const bound = scopes[i]!.params.get(head);
+        // `as |item i|`: `i` is the index or key; a path below it (`i.length`) is no variable of the view.
+        if (bound === null) return rest.length ? p.parts.join('.') : null;
         if (bound !== undefined) return join(bound, rest.join('.'));
       }
     }
@@ -101,6 +109,7 @@ export function variableUses(source: string): VariableUse[] {
     else if (!helper && subject !== null) inner = { prefix: subject, params: new Map() }; // {{#section}} context block
     const bp = n.program?.blockParams ?? [];
     if (inner && bp.length && subject !== null) inner.params.set(bp[0]!, name === 'each' ? `${subject}[]` : subject);
+    if (inner && name === 'each' && bp[1] !== undefined) inner.params.set(bp[1], null);
     if (n.program) program(n.program, inner ? [...scopes, inner] : scopes);
     if (n.inverse) program(n.inverse, scopes);
   };
@@ -124,7 +133,10 @@ export interface TemplateProblem {
  * Constructs an override may not use, because the variable check cannot follow them or they act outside the
  * output: partials and partial blocks (`{{> name}}`: none are registered, and their variables are not checked),
  * inline partials and other decorators (`{{#*inline}}`), helpers other than the built-in ones, `lookup` with a
- * computed name, and `{{log}}` (deployspec prints nothing from a template).
+ * computed name, and `{{log}}` (deployspec prints nothing from a template); data variables other than `@root`,
+ * `@index`, `@key`, `@first`, `@last` (`@_parent.root.x` reads any path); `each`, `with` and `lookup` on anything
+ * but a variable (a literal or a subexpression, whose contents the check cannot follow); name=value arguments to a
+ * name that is not a helper.
  */
 export function templateProblems(source: string): TemplateProblem[] {
   const ast = Handlebars.parse(source) as unknown as ProgramNode;
@@ -138,6 +150,11 @@ export function templateProblems(source: string): TemplateProblem[] {
     if (typeof n !== 'object' || n === null) return;
     const node = n as Node & Record<string, unknown>;
     switch (node.type) {
+      case 'PathExpression': {
+        const p = node as unknown as PathNode;
+        if (p.data && !DATA_VARIABLES.has(p.parts[0] ?? '')) out.push({ message: `{{${p.original}}} is not available in template overrides: only @root, @index, @key, @first and @last are`, ...at(node) });
+        break;
+      }
       case 'PartialStatement':
       case 'PartialBlockStatement':
         out.push({ message: 'partials ({{> name}}) are not available in template overrides', ...at(node) });
@@ -153,8 +170,15 @@ export function templateProblems(source: string): TemplateProblem[] {
         const params = (node.params as Node[] | undefined) ?? [];
         const isCall = head.type === 'PathExpression' && (params.length > 0 || node.type !== 'MustacheStatement' || node.hash !== undefined);
         const name = head.type === 'PathExpression' && head.parts.length === 1 && head.depth === 0 && !head.data ? head.parts[0]! : null;
+        const subject = params[0] as (Node & Partial<PathNode>) | undefined;
+        const subjectIsPath = subject?.type === 'PathExpression' && (!subject.data || subject.parts?.[0] === 'root');
         if (name === 'log') out.push({ message: '{{log}} is not available in template overrides', ...at(node) });
-        else if (isCall && (node.type === 'SubExpression' || params.length > 0) && (name === null || !BUILTIN_HELPERS.has(name))) {
+        else if (node.hash !== undefined && (name === null || !BUILTIN_HELPERS.has(name))) {
+          out.push({ message: `{{${head.original ?? '?'}}} is not a helper and takes no name=value arguments`, ...at(node) });
+        } else if ((name === 'each' || name === 'with' || name === 'lookup') && subject !== undefined && !subjectIsPath) {
+          // A literal or a subexpression as the context (or lookup's object) reads what the check cannot follow.
+          out.push({ message: `${name} takes a variable here (a literal or a subexpression cannot be checked): write {{${node.type === 'BlockStatement' ? '#' : ''}${name} <variable>${name === 'lookup' ? ' "name"' : ''}}}`, ...at(node) });
+        } else if (isCall && (node.type === 'SubExpression' || params.length > 0) && (name === null || !BUILTIN_HELPERS.has(name))) {
           out.push({ message: `{{${head.original ?? '?'}}} is not a helper: only ${[...BUILTIN_HELPERS].filter((h) => h !== 'log').join(', ')} are available`, ...at(node) });
         } else if (name === 'lookup' && params[1] !== undefined && params[1].type !== 'StringLiteral' && params[1].type !== 'NumberLiteral') {
           out.push({ message: 'lookup with a computed name reads variables that cannot be checked; write the name as a string', ...at(node) });
