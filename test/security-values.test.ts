@@ -4,13 +4,16 @@
  * PARAGRAPH SEPARATOR, lone surrogates) are refused at their position in deploy.yaml, in every string.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { listTargets } from '../targets/index.js';
 import { plainReadsBack, plainReadsBackByParsing, toYaml } from '../src/yaml-out.js';
-import { compileText, MINIMAL, skipLoudly } from './helpers/spec.js';
+import { compileText, MINIMAL, runCli, skipLoudly } from './helpers/spec.js';
 
 const test = suite('security: values round-trip');
 
@@ -168,6 +171,36 @@ test('a surrogate pair (an emoji) is fine everywhere', () => {
   assert.not.ok(r.diagnostics.some((d) => d.severity === 'error'), JSON.stringify(r.diagnostics));
   const docker = r.files.find((f) => f.path === 'compose.yaml');
   assert.ok(docker?.contents.includes('😀'));
+});
+test('init writes deploy.yaml that every YAML reader reads the same: copied values stay strings, keys cannot end a comment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-initvalues-'));
+  const files: Record<string, string> = {
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+    'mysite/__init__.py': '',
+    'mysite/settings.py': 'DEBUG = False\n',
+    'mysite/wsgi.py': 'application = None\n',
+    'requirements.txt': 'django\ngunicorn\n',
+    // Env values some reader retypes, and keys (not carried over, so quoted in a comment) holding line breaks
+    // that YAML 1.1 readers end a comment at.
+    'app.json': JSON.stringify({
+      name: 'myapp',
+      env: { A_SEXA: '1:30', A_OCT: '0o17', A_EQ: '=', A_Y: 'y', A_TS: '2001-12-14', A_NULL: '~', 'a\rhosts: [evil.example.com] #': 'x', 'b\u2028debug: yes #': 'x', 'c\u0085x: 1 #': 'x' },
+    }),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  const r = runCli(['init'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
+  assert.not.match(text, /[\r\u0085\u2028\u2029]/, 'a raw line break in a comment');
+  const want = yamlRead(text, '1.2')[0] as Record<string, unknown>;
+  assert.equal(want.env, { A_EQ: '=', A_NULL: '~', A_OCT: '0o17', A_SEXA: '1:30', A_TS: '2001-12-14', A_Y: 'y' });
+  assert.equal(yamlRead(text, '1.1', false), [want], text);
+  const py = pyyaml([text]);
+  if (py === null) return skipLoudly('PyYAML reading init output', 'python3 with PyYAML is not installed');
+  assert.equal(py[0], [want], text);
 });
 
 test.run();
