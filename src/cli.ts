@@ -11,7 +11,7 @@ import { closest, hasErrors } from './diagnostics.js';
 import { acknowledged, diagnosticsData, formatGithub, formatSarif, formatText, NO_COLORS, summary } from './format.js';
 import type { Colors } from './format.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
-import { escapeLine } from './io/terminal.js';
+import { escapeLine, jsonText } from './io/terminal.js';
 import { TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { TargetName } from '../targets/index.js';
 import { UsageError } from './commands/io.js';
@@ -211,7 +211,7 @@ const COMMANDS: CommandSpec[] = [
     examples: ['deployspec targets'],
     run: async (c) => {
       if (c.opts.format === 'json') {
-        c.io.out(JSON.stringify({ command: 'targets', ok: true, targets: TARGETS.map((t) => ({ name: t.name, description: t.description, outputs: t.outputs })) }, null, 2) + '\n');
+        c.io.out(jsonText({ command: 'targets', ok: true, targets: TARGETS.map((t) => ({ name: t.name, description: t.description, outputs: t.outputs })) }) + '\n');
         return 0;
       }
       const width = Math.max(...TARGETS.map((t) => t.name.length));
@@ -494,7 +494,7 @@ async function validateCommand(c: Ctx): Promise<number> {
   const shown = visible(diagnostics, loaded.data, true);
   const failed = failedBy(shown, !!c.opts.strict);
   if (format === 'json') {
-    c.io.out(JSON.stringify({ command: 'validate', ok: !failed, file: input.display, environments, diagnostics: diagnosticsData(shown) }, null, 2) + '\n');
+    c.io.out(jsonText({ command: 'validate', ok: !failed, file: input.display, environments, diagnostics: diagnosticsData(shown) }) + '\n');
     return failed ? 1 : 0;
   }
   printDiagnostics(c, format, shown, new Map([[input.display, loaded.text]]), failed);
@@ -524,7 +524,7 @@ async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
   const command = diffOnly ? 'diff' : 'build';
   const mode = diffOnly ? 'diff' : opts.check ? 'check' : opts['dry-run'] ? 'dry-run' : 'write';
   if (failed) {
-    if (format === 'json') io.out(JSON.stringify({ command, mode, ok: false, file: input.display, diagnostics: diagnosticsData(shown), files: [] }, null, 2) + '\n');
+    if (format === 'json') io.out(jsonText({ command, mode, ok: false, file: input.display, diagnostics: diagnosticsData(shown), files: [] }) + '\n');
     else printDiagnostics(c, format, shown, sources, true);
     if (format === 'text') io.err('nothing written\n');
     return 1;
@@ -539,7 +539,7 @@ async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
   const outcome = await handleOutputs(io, outDir, selected, { mode, force: !!opts.force, prune: !!opts.prune, targets: built, text: format === 'text', quiet: c.quiet, diffs: format === 'json' || format === 'text' || mode !== 'write' });
   const code = outcome.code;
   if (format === 'json') {
-    io.out(JSON.stringify({ command, mode, ok: code === 0, file: input.display, ...(env !== undefined ? { environment: env } : {}), diagnostics: diagnosticsData(shown), files: outcome.files, manifest: outcome.manifest }, null, 2) + '\n');
+    io.out(jsonText({ command, mode, ok: code === 0, file: input.display, ...(env !== undefined ? { environment: env } : {}), diagnostics: diagnosticsData(shown), files: outcome.files, manifest: outcome.manifest }) + '\n');
   } else if (format === 'github' || format === 'sarif') {
     const stale = outcome.files.filter((f) => f.action !== 'unchanged' && (mode === 'check' || mode === 'diff')).map((f) => ({ path: f.path, message: `${f.path}: ${f.description}; run \`deployspec build\` and commit the result` }));
     if (format === 'github') {
@@ -604,7 +604,7 @@ export async function main(argv: string[], io: Io, options: MainOptions = {}): P
   } catch (err) {
     // With --format json the failure is the one JSON document too, so a reader always gets something to parse.
     if (format === 'json' && (err instanceof UsageError || (err as Error)?.name === 'UnsafePathError' || (err as Error)?.name === 'IoError')) {
-      io.out(JSON.stringify({ command: command.name, ok: false, error: (err as Error).message }, null, 2) + '\n');
+      io.out(jsonText({ command: command.name, ok: false, error: (err as Error).message }) + '\n');
     }
     throw err;
   }
@@ -635,10 +635,10 @@ export function run(): Promise<void> {
     },
     (err: unknown) => {
       if (err instanceof UsageError || (err as Error)?.name === 'UsageError') {
-        process.stderr.write(`deployspec: ${(err as Error).message}\n`);
+        process.stderr.write(`deployspec: ${escapeLine((err as Error).message)}\n`);
         process.exitCode = 2;
       } else if ((err as Error)?.name === 'UnsafePathError' || (err as Error)?.name === 'IoError') {
-        process.stderr.write(`deployspec: ${(err as Error).message}\nnothing written\n`);
+        process.stderr.write(`deployspec: ${escapeLine((err as Error).message)}\nnothing written\n`);
         process.exitCode = 1;
       } else {
         process.stderr.write(`deployspec: internal error: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the deploy.yaml that caused it.\n`);

@@ -1,6 +1,6 @@
 /** Diagnostic output: a code frame for people (colored on a TTY), JSON for machines. */
 import type { Diagnostic } from './diagnostics.js';
-import { CONTROL_RE, escapeLine } from './io/terminal.js';
+import { CONTROL_RE, escapeLine, jsonText } from './io/terminal.js';
 import { maskSecrets } from './spec/secrets.js';
 
 export interface Colors {
@@ -64,10 +64,8 @@ export function summary(list: readonly Diagnostic[]): string {
 }
 
 export function formatJson(list: readonly Diagnostic[]): string {
-  return JSON.stringify(
+  return jsonText(
     list.map((d) => ({ file: d.file, line: d.line, col: d.col, endLine: d.endLine, endCol: d.endCol, severity: d.severity, code: d.code, message: d.message, hint: d.hint, path: d.path, target: d.target })),
-    null,
-    2,
   );
 }
 
@@ -132,13 +130,11 @@ export function formatSarif(list: readonly Diagnostic[], files: readonly { path:
     ...files.map((f) => ({ ruleId: 'build/stale', level: 'error', message: { text: f.message }, locations: [{ physicalLocation: { artifactLocation: { uri: f.path } } }] })),
   ];
   const rules = [...new Set(results.map((r) => r.ruleId))].sort().map((id) => ({ id }));
-  return JSON.stringify(
+  return jsonText(
     {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
       version: '2.1.0',
       runs: [{ tool: { driver: { name: 'deployspec', version, informationUri: 'https://github.com/deployspec/deployspec', rules } }, results }],
     },
-    null,
-    2,
   );
 }

@@ -209,6 +209,33 @@ test('build --check prints a hand-edited file with escapes inert', () => {
   assert.is(escapeControls('a\x1bb\nc\u202e'), 'a\\x1bb\nc\\u202e');
 });
 
+test('--format json, sarif, config and one-line errors print C1 controls and bidi overrides as escapes', () => {
+  // JSON.stringify escapes C0 controls only: U+009B (CSI), U+009D (OSC) and U+202E reach the terminal raw.
+  const odd = '\u009b2J\u202e\u009d52;c;aGk=\u0007';
+  const spec = MINIMAL + `description: "d${odd}"\nenv:\n  "A${odd}": 1\nacknowledge: ["x${odd}"]\n`;
+  const dir = project({ 'deploy.yaml': spec });
+  const valid = project({ 'deploy.yaml': MINIMAL + `description: "d${odd}"\n` });
+  const runs: [string[], string][] = [
+    [['validate', '--format', 'json'], dir],
+    [['validate', '--format', 'sarif'], dir],
+    [['build', '--format', 'json'], dir],
+    [['config', '--format', 'json'], dir],
+    [['config', '--format', 'json'], valid],
+    [['config'], valid],
+    [['validate', `nowhere${odd}/deploy.yaml`], dir],
+    [['validate', '--format', 'json', `nowhere${odd}/deploy.yaml`], dir],
+  ];
+  for (const [args, cwd] of runs) {
+    const r = runCli(args, { cwd });
+    const all = r.stdout + r.stderr;
+    assert.not.ok(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/.test(all), `${args.join(' ')} printed a control character:\n${JSON.stringify(all)}`);
+    assert.not.match(all, STACK);
+  }
+  // The JSON documents still carry the same data.
+  const r = runCli(['config', '--format', 'json'], { cwd: valid });
+  assert.is(JSON.parse(r.stdout).spec.description, `d${odd}`);
+});
+
 // --- class 14 ----------------------------------------------------------------------------------------------------
 
 test('init reads a large requirements.txt (psycopg2 and gunicorn after 2 MB of comments)', () => {

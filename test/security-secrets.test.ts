@@ -209,4 +209,15 @@ test('CLI: validate and build print no secret, in text and in --format json', ()
   assert.equal(readdirSync(dir), ['deploy.yaml']);
 });
 
+test('CLI: config prints a valid spec without the secret values only the build refuses (overrides)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-secrets-'));
+  writeFileSync(join(dir, 'deploy.yaml'), MINIMAL + `env:\n  STRIPE_API_KEY: {secret: true}\ntargets:\n  heroku:\n    overrides:\n      env:\n        STRIPE_API_KEY: {value: ${S}}\n        GITHUB_TOKEN: ${S}x\n`);
+  for (const args of [['config'], ['config', '--format', 'json']]) {
+    const r = runCli(args, { cwd: dir });
+    assert.is(r.status, 0, r.stderr);
+    assert.not.ok((r.stdout + r.stderr).includes(S), r.stdout);
+    assert.ok(r.stdout.includes('STRIPE_API_KEY'), r.stdout);
+  }
+});
+
 test.run();

@@ -4,7 +4,9 @@ import { analyze } from '../analyze.js';
 import { hasErrors } from '../diagnostics.js';
 import { diagnosticsData, formatText, summary } from '../format.js';
 import { projectFacts } from '../io/read.js';
+import { escapeControls, jsonText } from '../io/terminal.js';
 import { applyEnvironment } from '../spec/merge.js';
+import { redactText, secretIndex } from '../spec/secrets.js';
 import { TARGETS } from '../../targets/index.js';
 import type { Input } from '../cli.js';
 import type { Io } from './io.js';
@@ -66,18 +68,21 @@ export async function configCommand(io: Io, input: Input, opts: { env?: string; 
     throw new UsageError(`unknown environment ${JSON.stringify(env)}${didYouMean(env, result.environments, closest)} (${result.environments.length ? `defined: ${result.environments.join(', ')}` : `${input.display} defines no environments`})`);
   }
   if (hasErrors(result.diagnostics)) {
-    if (opts.format === 'json') io.out(JSON.stringify({ command: 'config', ok: false, file: input.display, diagnostics: diagnosticsData(result.diagnostics) }, null, 2) + '\n');
+    if (opts.format === 'json') io.out(jsonText({ command: 'config', ok: false, file: input.display, diagnostics: diagnosticsData(result.diagnostics) }) + '\n');
     else io.err(formatText(result.diagnostics, new Map([[input.display, result.loaded.text]]), io.colors) + '\n' + summary(result.diagnostics) + '\n');
     return 1;
   }
   const schema = loadSchema();
   const spec = applyEnvironment(result.loaded.data as Node, env ?? null);
   fillDefaults(schema, spec, schema);
+  // A valid spec can still hold a secret's value where only the build finds it (a target's overrides): the printed
+  // spec has every value the secret index finds removed, as diagnostics do.
+  const { values } = secretIndex(result.loaded.text);
   if (opts.format === 'json') {
-    io.out(JSON.stringify({ command: 'config', ok: true, file: input.display, environment: env ?? null, spec }, null, 2) + '\n');
+    io.out(redactText(jsonText({ command: 'config', ok: true, file: input.display, environment: env ?? null, spec }), values) + '\n');
     return 0;
   }
   const { stringify } = await import('yaml');
-  io.out(`# ${input.display}${env ? ` with environment "${env}"` : ''}, every default written out (deployspec config)\n` + stringify(spec, { lineWidth: 0 }));
+  io.out(escapeControls(redactText(`# ${input.display}${env ? ` with environment "${env}"` : ''}, every default written out (deployspec config)\n` + stringify(spec, { lineWidth: 0 }), values)));
   return 0;
 }

@@ -8,7 +8,7 @@ import { join, posix } from 'node:path';
 import { hasErrors } from '../diagnostics.js';
 import { formatText, summary } from '../format.js';
 import { loadTemplates, projectFacts } from '../io/read.js';
-import { escapeLine } from '../io/terminal.js';
+import { escapeLine, jsonText } from '../io/terminal.js';
 import { TARGETS } from '../../targets/index.js';
 import type { Input } from '../cli.js';
 import type { OutputFile } from '../target.js';
@@ -133,7 +133,7 @@ export async function doctorCommand(io: Io, input: Input, opts: { format?: strin
   const result = compile(input.display, input.bytes, { env: null, environments: true, facts: projectFacts(input.dir), targets: TARGETS, registry: TARGETS, templates: loaded.templates, compileTemplate });
   const checks: Check[] = [];
   if (hasErrors(result.diagnostics) || !result.model) {
-    if (opts.format === 'json') io.out(JSON.stringify({ command: 'doctor', ok: false, file: input.display, checks: [{ name: 'spec', status: 'fail', message: summary(result.diagnostics) }] }, null, 2) + '\n');
+    if (opts.format === 'json') io.out(jsonText({ command: 'doctor', ok: false, file: input.display, checks: [{ name: 'spec', status: 'fail', message: summary(result.diagnostics) }] }) + '\n');
     else io.err(formatText(result.diagnostics.filter((d) => d.severity === 'error'), new Map([[input.display, result.loaded.text]]), io.colors) + '\n' + `${io.colors.red('fail')} spec: ${summary(result.diagnostics)}\n`);
     return 1;
   }
@@ -146,7 +146,7 @@ export async function doctorCommand(io: Io, input: Input, opts: { format?: strin
   checks.push(settingsCheck(dir, result.model.django?.root ?? '.', result.files));
   const failed = checks.some((c) => c.status === 'fail');
   if (opts.format === 'json') {
-    io.out(JSON.stringify({ command: 'doctor', ok: !failed, file: input.display, checks }, null, 2) + '\n');
+    io.out(jsonText({ command: 'doctor', ok: !failed, file: input.display, checks }) + '\n');
     return failed ? 1 : 0;
   }
   const c = io.outColors ?? io.colors;

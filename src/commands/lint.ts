@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { IoError } from '../io/errors.js';
 import { readRegularFile } from '../io/file.js';
 import { displayPath } from '../io/read.js';
-import { escapeLine } from '../io/terminal.js';
+import { escapeLine, jsonText } from '../io/terminal.js';
 import { lintDockerfile } from '../../targets/docker/lint.js';
 import type { LintFinding } from '../../targets/docker/lint.js';
 import { UsageError } from './io.js';
@@ -38,7 +38,7 @@ export async function lintCommand(io: Io, files: string[], opts: LintOptions): P
   const failed = all.some((f) => f.severity === 'error' || f.severity === 'warning');
   if (format === 'json') {
     // hadolint's JSON keys, so tools reading hadolint output can read ours.
-    io.out(JSON.stringify(all.map((f) => ({ code: f.code, column: f.column, file: f.file, level: f.severity, line: f.line, message: f.message })), null, 2) + '\n');
+    io.out(jsonText(all.map((f) => ({ code: f.code, column: f.column, file: f.file, level: f.severity, line: f.line, message: f.message }))) + '\n');
     return failed ? 1 : 0;
   }
   const oc = io.outColors ?? io.colors;

@@ -5,6 +5,7 @@ import { BUILTIN_TEMPLATES } from '../generated/templates.js';
 import { loadTemplates, OVERRIDE_DIR } from '../io/read.js';
 import { templateVariables } from '../templates/vars.js';
 import type { Io } from './io.js';
+import { jsonText } from '../io/terminal.js';
 import { UsageError } from './io.js';
 
 export interface TemplateInfo {
@@ -32,7 +33,7 @@ export async function templatesCommand(io: Io, opts: { format?: string }): Promi
   const loaded = await loadTemplates(io.cwd, io.cwd);
   const overridden = new Set(loaded.overridden);
   if (format === 'json') {
-    io.out(JSON.stringify({ command: 'templates', ok: !hasErrors(loaded.diagnostics), templates: list.map((t) => ({ ...t, overridden: overridden.has(t.template) })), diagnostics: loaded.diagnostics }, null, 2) + '\n');
+    io.out(jsonText({ command: 'templates', ok: !hasErrors(loaded.diagnostics), templates: list.map((t) => ({ ...t, overridden: overridden.has(t.template) })), diagnostics: loaded.diagnostics }) + '\n');
   } else if (format === 'markdown') {
     io.out(templatesMarkdown(list));
   } else {

@@ -28,3 +28,12 @@ export function escapeControls(s: string, opts: { newlines?: boolean; tabs?: boo
 export function escapeLine(s: string): string {
   return escapeControls(s, { newlines: false });
 }
+
+/**
+ * `value` as indented JSON for the terminal: the same data as `JSON.stringify`, with every character
+ * escapeControls rewrites (C1 controls, bidi overrides, line separators, which JSON.stringify leaves raw) written as
+ * a `\uXXXX` escape, so a `--format json` document piped to a terminal is as inert as the text output.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(CONTROL_RE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
