@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
@@ -44,8 +44,10 @@ function places() {
   const out = [];
   const dist = dirname(filename);
   if (privateDir(dist)) out.push({ dir: join(dist, '.cache') });
+  // The XDG Base Directory spec: a relative path in XDG_RUNTIME_DIR is invalid and must be ignored (it would name a
+  // folder of whatever directory deployspec runs in, such as a checked-out repository).
   const runtime = process.env.XDG_RUNTIME_DIR;
-  if (runtime && privateDir(runtime, 0o077)) out.push({ dir: join(runtime, 'deployspec') });
+  if (runtime && isAbsolute(runtime) && privateDir(runtime, 0o077)) out.push({ dir: join(runtime, 'deployspec') });
   return out;
 }
 

@@ -79,6 +79,27 @@ test('a cache planted in ~/.cache/deployspec or a shared dist/.cache is never ru
   assert.not.match(r.stderr, /PWNED/);
 });
 
+test('a relative XDG_RUNTIME_DIR is ignored: a private cache planted in the folder deployspec runs in is never run', () => {
+  const root = pkg();
+  const spec = mkdtempSync(join(tmpdir(), 'deployspec-spec-'));
+  writeFileSync(join(spec, 'deploy.yaml'), MINIMAL);
+  const planted = join(spec, 'run', 'deployspec');
+  const p = spawnSync(process.execPath, ['-e', PLANT, join(root, 'dist/cli.cjs'), planted, spec], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.match(p.stderr, /PWNED/, `the edited bundle runs when loaded directly: ${p.stderr}`);
+  // The package's own dist/ is shared (writable by others), so only the runtime folder could serve a cache.
+  chmodSync(join(root, 'dist'), 0o777);
+  // Everything private and ours, as a checked-out repository run by its owner could make it.
+  chmodSync(join(spec, 'run'), 0o700);
+  chmodSync(planted, 0o700);
+  for (const f of readdirSync(planted)) chmodSync(join(planted, f), 0o600);
+  const r = spawnSync(process.execPath, [join(root, 'bin/deployspec.js'), 'validate', 'deploy.yaml'], { cwd: spec, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: 'run' }, timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.not.match(r.stderr, /PWNED/, 'the CLI ran code from a cache under a relative XDG_RUNTIME_DIR');
+  // The same folder given as an absolute path is the user's private runtime folder and is used.
+  const abs = spawnSync(process.execPath, [join(root, 'bin/deployspec.js'), 'validate', 'deploy.yaml'], { cwd: spec, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: join(spec, 'run') }, timeout: 60_000 });
+  assert.match(abs.stderr, /PWNED/, 'the check can fail: an absolute private runtime folder is trusted');
+});
+
 test('a typo\'d command creates no cache file; a known one caches privately', () => {
   const root = pkg();
   const r = spawnSync(process.execPath, [join(root, 'bin/deployspec.js'), 'frobnicate'], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: '' } });
