@@ -111,6 +111,29 @@ test('platform references and unset secrets are not values', () => {
   assert.equal(secretsWithValues('fly.toml', '[env]\nSECRET_KEY = "abc"\n', names, new Set()), ['SECRET_KEY']);
 });
 
+test('an interpolation with a fallback or a literal expression is a value, not a reference', () => {
+  const names = new Set(['SECRET_KEY']);
+  for (const v of ['${X:-abc}', '${X-abc}', '${X:+abc}', '${X+abc}', "${{ 'abc' }}", "${{ secrets.X || 'abc' }}", '${db.DATABASE_URL}abc']) {
+    assert.equal(secretsWithValues('x.yaml', `env:\n  SECRET_KEY: ${JSON.stringify(v)}\n`, names, new Set()), ['SECRET_KEY'], v);
+    assert.equal(secretsWithValues('x.yaml', `environment:\n  - ${JSON.stringify(`SECRET_KEY=${v}`)}\n`, names, new Set()), ['SECRET_KEY'], v);
+  }
+  for (const v of ['${db.DATABASE_URL}', '${my-db.DATABASE_URL}', '${SECRET_KEY}', '${{ secrets.SECRET_KEY }}', 'EV[1:abc:def]']) {
+    assert.equal(secretsWithValues('x.yaml', `env:\n  SECRET_KEY: ${JSON.stringify(v)}\n`, names, new Set()), [], v);
+  }
+  for (const [what, block] of [
+    ['compose default', `docker:\n    overrides:\n      services:\n        web:\n          environment:\n            API_TOKEN: "\${API_TOKEN:-${S}}"\n`],
+    ['compose list default', `docker:\n    overrides:\n      services:\n        web:\n          environment:\n            - "API_TOKEN=\${X-${S}}"\n`],
+    ['App Platform default', `digitalocean:\n    overrides:\n      envs:\n        - {key: API_TOKEN, value: "\${API_TOKEN:-${S}}"}\n`],
+    ['a literal expression on Heroku', `heroku:\n    overrides:\n      env:\n        API_TOKEN: {value: "\${{ '${S}' }}"}\n`],
+  ]) {
+    const text = MINIMAL + `targets:\n  ${block}`;
+    const r = compileText(text);
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'output/secret-value'), `${what}: ${JSON.stringify(r.diagnostics.map((d) => d.code))}`);
+    assert.is(r.files.length, 0, what);
+    noSentinel(text, r);
+  }
+});
+
 // --- class 1: credentials in URLs outside env ---------------------------------------------------------------------
 
 const URL_CASES: [string, string, number][] = [

@@ -280,11 +280,16 @@ export function redactDiagnostics(list: Diagnostic[], text: string): Diagnostic[
 // --- generated files -------------------------------------------------------------------------------------------
 
 /**
- * A value that is only a reference to be resolved by the platform (`${db.DATABASE_URL}`), an expression a CI
- * resolves from its secret store (`${{ secrets.NAME }}`), or an encrypted blob.
+ * A value that is only a reference to be resolved by the platform (`${db.DATABASE_URL}`, compose's `${NAME}`), an
+ * expression a CI resolves from its secret store (`${{ secrets.NAME }}`), or an encrypted blob. Only a bare name
+ * or a dotted path counts: `${NAME:-fallback}`, `${NAME+word}` (compose and shell defaults) and `${{ 'text' }}` or
+ * `${{ secrets.X || 'text' }}` carry their text into the running app, and a platform that does not evaluate them
+ * keeps the whole string.
  */
-function isReference(v: string): boolean {
-  return /^\$\{[^}]*\}$/.test(v.trim()) || /^\$\{\{[^{}]*\}\}$/.test(v.trim()) || /^EV\[\d+:[^\]]+\]$/.test(v.trim());
+export function isReference(v: string): boolean {
+  const t = v.trim();
+  // `${component.NAME}`: a component may have a `-` in its name, a variable may not (`${X-word}` is a default).
+  return /^\$\{(?:[A-Za-z0-9_][A-Za-z0-9_-]*\.)*[A-Za-z_][A-Za-z0-9_]*\}$/.test(t) || /^\$\{\{\s*[A-Za-z_][A-Za-z0-9_.-]*\s*\}\}$/.test(t) || /^EV\[\d+:[^\]]+\]$/.test(t);
 }
 
 function hasValue(v: unknown): boolean {
