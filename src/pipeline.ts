@@ -106,7 +106,9 @@ export const COMMAND_ENV = 'DEPLOYSPEC_COMMAND';
  */
 export function scriptCommand(command: string): { run: string; env: Record<string, string> } {
   const words = command.trim().split(/[ \t]+/);
-  if (PROGRAM.test(words[0]!) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w))) return { run: words.join(' '), env: {} };
+  // An argument starting with `=`, `+=` or `==` after a name reads to shellcheck as a mistyped assignment or test.
+  const plain = PROGRAM.test(words[0]!) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) && !words.slice(1).some((w) => /^\+?=/.test(w));
+  if (plain) return { run: words.join(' '), env: {} };
   return { run: `sh -c -- "$${COMMAND_ENV}"`, env: { [COMMAND_ENV]: command } };
 }
 

@@ -15,6 +15,7 @@ import { refuseOutputPath } from '../src/io/output-policy.js';
 import { scriptCommand } from '../src/pipeline.js';
 import { checkWorkflow } from '../targets/github-actions/conformance.js';
 import { ACTIONS, WORKFLOW } from '../targets/github-actions/github-actions.js';
+import { shellcheck, shellcheckVersion } from './helpers/ci.js';
 import { loadMatrix } from './helpers/django-matrix.js';
 import { EXAMPLES, exampleText } from './helpers/paas.js';
 import { ROOT, compileText, skipLoudly, yaml } from './helpers/spec.js';
@@ -151,6 +152,16 @@ t('test_command is the project\'s own; a command that is not plain words runs th
   whole('0.');
   whole('bin/');
   whole('~/bin/test'); // quoted, shellcheck would say the tilde does not expand; sh -c expands it, as the platforms do
+  // An argument starting with = after a name: bash passes it on, shellcheck reads a mistyped assignment or test.
+  whole('tJ =ziOg 0@x3');
+  whole('make +=x');
+  whole('check ==x');
+  whole('run = x');
+  plain('pytest a=b --ds=x.y a+=b -k=1');
+  // Every form above is a script shellcheck accepts as it is emitted.
+  const runs = ['pytest -q', './run-tests.sh --fast', 'pytest a=b --ds=x.y a+=b -k=1', 'tJ =ziOg 0@x3', 'make +=x', 'check ==x', 'run = x', '+%', '0.'].map((c) => scriptCommand(c).run);
+  if (shellcheckVersion) assert.equal(shellcheck(runs.map((run, i) => ({ name: String(i), script: `#!/bin/bash\n${run}\n` }))), []);
+  assert.ok(shellcheckVersion || process.env.CI !== 'true', 'CI has shellcheck');
   const { wf } = workflowOf(replaced('  github-actions:\n', '  github-actions:\n    test_command: pytest -q --ds=tracker.settings\n'));
   assert.ok((wf.jobs.test.steps as Obj[]).some((s) => s.run === 'pytest -q --ds=tracker.settings\n'));
 });
