@@ -36,6 +36,24 @@ test('slugify fits the schema name pattern', () => {
   }
 });
 
+test('a platform file\'s app name that leaves nothing usable is not taken: the folder name stays, and says so', () => {
+  const base = { 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n', 'shop/settings.py': '', 'shop/wsgi.py': '' };
+  for (const [file, unusable, usable] of [
+    ['app.json', '{"name": "x"}', '{"name": "Corner Shop"}'],
+    ['fly.toml', 'app = "!"\n', 'app = "Corner Shop"\n'],
+    ['.do/app.yaml', 'name: "-"\nservices:\n  - name: web\n', 'name: Corner Shop\nservices:\n  - name: web\n'],
+    ['render.yaml', 'services:\n  - type: web\n    name: "?"\n    runtime: python\n', 'services:\n  - type: web\n    name: Corner Shop\n    runtime: python\n'],
+  ] as const) {
+    const bad = scanProject(memory({ ...base, [file]: unusable }), { folderName: 'Bakery', importers: IMPORTERS });
+    assert.is((bad.spec as Record<string, unknown>).name, 'bakery', file);
+    assert.is(bad.sources.get('name'), 'the folder name', file);
+    const good = scanProject(memory({ ...base, [file]: usable }), { folderName: 'Bakery', importers: IMPORTERS });
+    assert.is((good.spec as Record<string, unknown>).name, 'corner-shop', file);
+    assert.match(good.sources.get('name')!, file, file);
+  }
+  assert.is(slugify('x'), 'app');
+});
+
 test('requirement names: pins, extras, markers, pyproject strings', () => {
   const names = requirementNames('Django==5.1\npsycopg[binary]>=3\n# comment\ndjango_storages ; python_version>"3"\n  "sentry-sdk>=2",\nredis\n');
   for (const n of ['django', 'psycopg', 'django-storages', 'sentry-sdk', 'redis']) assert.ok(names.has(n), n);

@@ -54,8 +54,14 @@ export function deleteIn(d: Draft, path: readonly string[]): void {
 
 /** Lowercase name fitting the schema's pattern `^[a-z][a-z0-9-]{0,28}[a-z0-9]$`. */
 export function slugify(raw: string): string {
+  return slugName(raw) ?? 'app';
+}
+
+/** The name `raw` becomes under the schema's name rule, or null when nothing of it is left (`x`, `!!`). */
+export function slugName(raw: string): string | null {
   let s = raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  if (!/^[a-z]/.test(s)) s = `app-${s}`.replace(/-+$/, '');
+  if (!s) return null;
+  if (!/^[a-z]/.test(s)) s = `app-${s}`;
   s = s.slice(0, 30).replace(/-+$/, '');
-  return s.length >= 2 ? s : 'app';
+  return s.length >= 2 ? s : null;
 }

@@ -1,6 +1,6 @@
 /** `init` for App Platform: carries over `.do/app.yaml`; lists in `draft.skipped` what it does not model. */
 import { parse as parseYaml } from 'yaml';
-import { setIn, slugify } from '../../src/init/draft.js';
+import { setIn, slugify, slugName } from '../../src/init/draft.js';
 import type { Draft, Json } from '../../src/init/draft.js';
 import { importCommand, setImportedCommand } from '../../src/init/commands.js';
 import { addEnv, isObj, plainOrSecret } from '../../src/init/env.js';
@@ -56,7 +56,8 @@ function importDoAppSpec(files: ProjectFiles, d: Draft, nameGiven: boolean, root
   d.found.push(path);
   d.readFrom.push(path);
   if (path === '.do/app.yaml') d.imported.push({ path, target: 'digitalocean' });
-  if (typeof app.name === 'string' && !nameGiven && !d.sources.get('name')?.startsWith('app.json')) setIn(d, ['name'], slugify(app.name), `${path} name`);
+  const name = typeof app.name === 'string' ? slugName(app.name) : null;
+  if (name && !nameGiven && !d.sources.get('name')?.startsWith('app.json')) setIn(d, ['name'], name, `${path} name`);
   if (typeof app.region === 'string' && (ENUMS.region as readonly string[]).includes(app.region)) setIn(d, ['targets', 'digitalocean', 'region'], app.region, `${path} region`);
   doEnvs(d, app.envs, path);
   const services = (Array.isArray(app.services) ? app.services : []).filter(isObj);

@@ -3,7 +3,7 @@
  * [deploy] release_command, the web service's health check path); lists in `draft.skipped` what it does not model.
  */
 import { parse } from 'smol-toml';
-import { setIn, slugify } from '../../src/init/draft.js';
+import { setIn, slugName } from '../../src/init/draft.js';
 import type { Draft } from '../../src/init/draft.js';
 import { addEnv, isObj, isProcessName, plainOrSecret } from '../../src/init/env.js';
 import type { Obj } from '../../src/init/env.js';
@@ -39,7 +39,8 @@ function importFlyToml(files: ProjectFiles, d: Draft, nameGiven: boolean): void 
   d.imported.push({ path: FILE, target: 'fly' });
   // The app name replaces the folder's, not a name another platform file already gave.
   const nameSource = d.sources.get('name');
-  if (typeof cfg.app === 'string' && !nameGiven && (!nameSource || nameSource === 'the folder name')) setIn(d, ['name'], slugify(cfg.app), `${FILE} app`);
+  const name = typeof cfg.app === 'string' ? slugName(cfg.app) : null;
+  if (name && !nameGiven && (!nameSource || nameSource === 'the folder name')) setIn(d, ['name'], name, `${FILE} app`);
   if (typeof cfg.primary_region === 'string') {
     if ((ENUMS.region as readonly string[]).includes(cfg.primary_region)) setIn(d, ['targets', 'fly', 'region'], cfg.primary_region, `${FILE} primary_region`);
     else d.skipped.push(`${FILE} primary_region ${cfg.primary_region} (not one of Fly's current regions)`);

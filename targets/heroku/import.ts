@@ -2,7 +2,7 @@
  * `init` for Heroku: carries over the Procfile, app.json and a runtime.txt pin; lists in `draft.skipped` what it
  * does not model.
  */
-import { setIn, slugify } from '../../src/init/draft.js';
+import { setIn, slugName } from '../../src/init/draft.js';
 import type { Draft, Json } from '../../src/init/draft.js';
 import { importCommand, setImportedCommand } from '../../src/init/commands.js';
 import { addEnv, isObj, isProcessName, plainOrSecret } from '../../src/init/env.js';
@@ -65,7 +65,8 @@ function importAppJson(files: ProjectFiles, d: Draft, nameGiven: boolean): void 
   }
   d.found.push('app.json');
   d.imported.push({ path: 'app.json', target: 'heroku' });
-  if (typeof app.name === 'string' && !nameGiven) setIn(d, ['name'], slugify(app.name), 'app.json name');
+  const name = typeof app.name === 'string' ? slugName(app.name) : null;
+  if (name && !nameGiven) setIn(d, ['name'], name, 'app.json name');
   if (typeof app.description === 'string' && app.description) setIn(d, ['description'], app.description.slice(0, 500), 'app.json');
   for (const [name, raw] of Object.entries(isObj(app.env) ? app.env : {})) {
     const src = `app.json env.${name}`;

@@ -4,7 +4,7 @@
  * what it does not model.
  */
 import { parse as parseYaml } from 'yaml';
-import { setIn, slugify } from '../../src/init/draft.js';
+import { setIn, slugify, slugName } from '../../src/init/draft.js';
 import type { Draft, Json } from '../../src/init/draft.js';
 import { addEnv, isObj, isProcessName, plainOrSecret } from '../../src/init/env.js';
 import type { Obj } from '../../src/init/env.js';
@@ -97,7 +97,8 @@ function importBlueprint(files: ProjectFiles, d: Draft, root: string, nameGiven:
   const seenGroups = new Set<string>();
   const services = (Array.isArray(res.services) ? res.services : []).filter(isObj);
   const web = services.find((s) => s.type === 'web' && s.runtime !== 'static');
-  if (web && typeof web.name === 'string' && !nameGiven && d.sources.get('name') === 'the folder name') setIn(d, ['name'], slugify(web.name), `${where} services.${web.name}`);
+  const webName = web && typeof web.name === 'string' ? slugName(web.name) : null;
+  if (webName && !nameGiven && d.sources.get('name') === 'the folder name') setIn(d, ['name'], webName, `${where} services.${web!.name}`);
   // deployspec names services `<app>-<process>`: the app's prefix is not part of the process name.
   const prefix = web && typeof web.name === 'string' ? `${web.name}-` : null;
   const own = (raw: unknown, fallback: string) => slugify(String(raw ?? fallback).startsWith(prefix ?? '\u0000') ? String(raw).slice(prefix!.length) : String(raw ?? fallback));
