@@ -154,6 +154,25 @@ for (const [what, block, line] of URL_CASES) {
   });
 }
 
+test('a password written unencoded (with /, #, ? or @ in it) is a password: refused, masked, in no message', () => {
+  for (const pw of [`pa/ss${S}`, `pa#ss${S}`, `pa?ss${S}`, `p@ss${S}`]) {
+    for (const [block, line] of [
+      [`media:\n  storage: s3\n  s3:\n    bucket: acme-media\n    endpoint: "https://user:${pw}@host.example.com"\n`, 9],
+      [`env:\n  UPSTREAM: "postgres://user:${pw}@db.example.com/app"\n`, 6],
+      [`media:\n  storage: s3\n  s3:\n    bucket: acme-media\n    endpoint: http://host.example.com  # was https://user:${pw}@host.example.com\n`, 9],
+    ] as const) {
+      const text = MINIMAL + block;
+      const r = compileText(text);
+      assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.line === line), `${pw}: ${JSON.stringify(r.diagnostics.map((d) => [d.line, d.code]))}`);
+      assert.is(r.files.length, 0);
+      noSentinel(text, r);
+    }
+  }
+  // A port followed by a path is not a password.
+  const r = compileText(MINIMAL + 'targets:\n  heroku:\n    buildpacks:\n      - https://registry.example.com:8443/@acme/buildpack.tgz\n');
+  assert.not.ok(r.diagnostics.some((d) => d.code === 'rule/credentials-in-url'), JSON.stringify(r.diagnostics));
+});
+
 test('a URL with a user but no password, and a digest-pinned image, are fine', () => {
   const text = MINIMAL + 'targets:\n  kubernetes:\n    image: registry.example.com/acme/app:1.0@sha256:' + 'a'.repeat(64) + '\n  heroku:\n    buildpacks:\n      - heroku/python\n';
   const r = compileText(text);

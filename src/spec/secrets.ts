@@ -14,8 +14,14 @@ import type { Diagnostic } from '../diagnostics.js';
 
 /** Names that look like they hold a secret. */
 export const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?)$|PASSWORD|SECRET/;
+/**
+ * `user:password` before the `@` of a URL. A password is written unencoded as often as not, so it runs to the last
+ * `@` of the word and may hold `/`, `?`, `#` and `@`, unless it is a port followed by a path
+ * (`https://host:8080/@scope/pkg`).
+ */
+const PASSWORD_USERINFO = String.raw`[^/\s:@?#<>]*:(?!\d*(?:[/?#]|$))[^\s<>]*[^\s@<>]`;
 /** A URL carrying a password: scheme://user:password@host */
-export const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+export const URL_WITH_PASSWORD = new RegExp(`^[a-z][a-z0-9+.-]*://${PASSWORD_USERINFO}@`, 'i');
 
 /** Variables the spec's features imply that hold a secret or a credential-bearing URL. */
 const IMPLIED_SECRET_NAMES = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLOUDINARY_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'SENTRY_DSN'];
@@ -23,7 +29,7 @@ const IMPLIED_SECRET_NAMES = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLOUDI
 // userinfo with a password in any scheme; any userinfo in an http(s) URL (a token as the user name);
 // `user:password@host/...` without a scheme (image references, git remotes).
 const CREDENTIAL_PATTERNS = [
-  /\b[a-z][a-z0-9+.-]*:\/\/([^/\s:@?#<>]*:[^/\s@?#<>]+)@/gi,
+  new RegExp(`\\b[a-z][a-z0-9+.-]*://(${PASSWORD_USERINFO})@`, 'gi'),
   /\b(?:[a-z0-9+.-]*\+)?https?:\/\/([^/\s:@?#<>]+)@/gi,
   /(?:^|[\s"'=(])([^/\s:@"'=()]+:[^/\s@]+)@[^/\s@"']+\//g,
 ];
