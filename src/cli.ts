@@ -1,7 +1,7 @@
 /** The deployspec command line. The only module that prints, reads or writes files, or sets the exit code. */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import pkg from '../package.json' with { type: 'json' };
 import type { analyze } from './analyze.js';
@@ -10,6 +10,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { closest, hasErrors } from './diagnostics.js';
 import { acknowledged, diagnosticsData, formatGithub, formatSarif, formatText, NO_COLORS, summary } from './format.js';
 import type { Colors } from './format.js';
+import { causeOf } from './io/errors.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
 import { escapeLine, jsonText } from './io/terminal.js';
 import { TARGET_NAMES, TARGETS } from '../targets/index.js';
@@ -72,9 +73,19 @@ interface CommandSpec {
 const DIAGNOSTIC_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
 type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
 
-const FORMAT_OPTION: OptionSpec = { name: 'format', value: '<format>', description: 'text, json (one JSON document on stdout), github (workflow annotations) or sarif', choices: DIAGNOSTIC_FORMATS };
+const FORMAT_OPTION: OptionSpec = {
+  name: 'format',
+  value: '<format>',
+  description: 'text, json (one JSON document on stdout), github (workflow annotations) or sarif',
+  choices: DIAGNOSTIC_FORMATS,
+};
 const ENV_OPTION: OptionSpec = { name: 'env', value: '<name>', description: 'Only this environment (see `environments:` in deploy.yaml)' };
-const TARGET_OPTION: OptionSpec = { name: 'target', value: '<name>', description: `Target(s): ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated; default all)`, repeatable: true };
+const TARGET_OPTION: OptionSpec = {
+  name: 'target',
+  value: '<name>',
+  description: `Target(s): ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated; default all)`,
+  repeatable: true,
+};
 const OUT_OPTION: OptionSpec = { name: 'out', value: '<dir>', description: 'Output folder (default: the folder holding deploy.yaml)' };
 const STRICT_OPTION: OptionSpec = { name: 'strict', description: 'Fail on warnings too' };
 
@@ -95,12 +106,20 @@ const COMMANDS: CommandSpec[] = [
     description:
       "Checks the spec and every environment overlay, then compiles the targets in memory as build does, so it reports every error and warning build would (build's notes aside); every problem is reported at file:line:col with a hint. Nothing is written. Exit 1 on errors (and on warnings with --strict).",
     options: [
-      { ...TARGET_OPTION, description: `Check the files of these target(s): ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated; default all, as build)` },
+      {
+        ...TARGET_OPTION,
+        description: `Check the files of these target(s): ${TARGET_NAMES.join(', ')} or all (repeatable, or comma-separated; default all, as build)`,
+      },
       { ...ENV_OPTION, description: 'Check that this environment exists (every environment is always checked)' },
       FORMAT_OPTION,
       STRICT_OPTION,
     ],
-    examples: ['deployspec validate', 'deployspec validate --strict --format github', `deployspec validate --target ${TARGET_NAMES.slice(0, 2).join(',')}`, 'deployspec validate backend/deploy.yaml --env staging'],
+    examples: [
+      'deployspec validate',
+      'deployspec validate --strict --format github',
+      `deployspec validate --target ${TARGET_NAMES.slice(0, 2).join(',')}`,
+      'deployspec validate backend/deploy.yaml --env staging',
+    ],
     run: (c) => validateCommand(c),
   },
   {
@@ -120,7 +139,12 @@ const COMMANDS: CommandSpec[] = [
       FORMAT_OPTION,
       STRICT_OPTION,
     ],
-    examples: ['deployspec build', 'deployspec build --check', `deployspec build --target ${TARGET_NAMES.slice(0, 2).join(',')} --dry-run`, 'deployspec build --env staging'],
+    examples: [
+      'deployspec build',
+      'deployspec build --check',
+      `deployspec build --target ${TARGET_NAMES.slice(0, 2).join(',')} --dry-run`,
+      'deployspec build --env staging',
+    ],
     run: (c) => buildCommand(c, false),
   },
   {
@@ -137,7 +161,10 @@ const COMMANDS: CommandSpec[] = [
     args: '[file]',
     summary: 'Print the resolved spec of an environment (defaults and overlay applied)',
     description: 'Like `docker compose config`: the spec as the compiler sees it, with every schema default written out and the environment overlay merged in.',
-    options: [{ ...ENV_OPTION, description: 'Apply this environment overlay (default: none, the production spec)' }, { name: 'format', value: '<format>', description: 'yaml or json', choices: ['yaml', 'json'] }],
+    options: [
+      { ...ENV_OPTION, description: 'Apply this environment overlay (default: none, the production spec)' },
+      { name: 'format', value: '<format>', description: 'yaml or json', choices: ['yaml', 'json'] },
+    ],
     examples: ['deployspec config', 'deployspec config --env staging --format json'],
     run: async (c) => (await import('./commands/config.js')).configCommand(c.io, loadInput(c), { env: str(c.opts.env), format: str(c.opts.format) }),
   },
@@ -155,7 +182,8 @@ const COMMANDS: CommandSpec[] = [
     name: 'init',
     args: '[dir]',
     summary: 'Write a commented deploy.yaml from what is in the project',
-    description: 'Scans manage.py, Procfile, app.json, .do/app.yaml and friends, and writes a deploy.yaml that validates; lists every deploy file it found, imported or not (and why). An existing deploy.yaml is never replaced without --force.',
+    description:
+      'Scans manage.py, Procfile, app.json, .do/app.yaml and friends, and writes a deploy.yaml that validates; lists every deploy file it found, imported or not (and why). An existing deploy.yaml is never replaced without --force.',
     options: [
       { name: 'name', value: '<name>', description: 'App name (default: the folder name)' },
       { name: 'project', value: '<module>', description: 'Django project package (default: found from manage.py)' },
@@ -166,14 +194,20 @@ const COMMANDS: CommandSpec[] = [
     examples: ['deployspec init', 'deployspec init --name bookshelf --stdout', 'deployspec init --root backend'],
     run: async (c) => {
       const { initCommand } = await import('./commands/init.js');
-      return initCommand(c.io, c.args[0], { name: str(c.opts.name), project: str(c.opts.project), root: str(c.opts.root), force: !!c.opts.force, stdout: !!c.opts.stdout });
+      return initCommand(c.io, c.args[0], {
+        name: str(c.opts.name),
+        project: str(c.opts.project),
+        root: str(c.opts.root),
+        force: !!c.opts.force,
+        stdout: !!c.opts.stdout,
+      });
     },
   },
   {
     name: 'lint',
     args: '[...files]',
     summary: 'Check Dockerfiles with hadolint-style rules',
-    description: 'hadolint rules (DLxxxx) on any Dockerfile; default ./Dockerfile. Exit 1 on errors or warnings. The JSON output uses hadolint\'s keys.',
+    description: "hadolint rules (DLxxxx) on any Dockerfile; default ./Dockerfile. Exit 1 on errors or warnings. The JSON output uses hadolint's keys.",
     options: [{ name: 'format', value: '<format>', description: 'text or json', choices: ['text', 'json'] }],
     examples: ['deployspec lint', 'deployspec lint docker/Dockerfile --format json'],
     run: async (c) => (await import('./commands/lint.js')).lintCommand(c.io, c.args, { format: str(c.opts.format) }),
@@ -211,7 +245,9 @@ const COMMANDS: CommandSpec[] = [
     examples: ['deployspec targets'],
     run: async (c) => {
       if (c.opts.format === 'json') {
-        c.io.out(jsonText({ command: 'targets', ok: true, targets: TARGETS.map((t) => ({ name: t.name, description: t.description, outputs: t.outputs })) }) + '\n');
+        c.io.out(
+          jsonText({ command: 'targets', ok: true, targets: TARGETS.map((t) => ({ name: t.name, description: t.description, outputs: t.outputs })) }) + '\n',
+        );
         return 0;
       }
       const width = Math.max(...TARGETS.map((t) => t.name.length));
@@ -321,7 +357,8 @@ function parseArgs(argv: string[]): Parsed {
           continue;
         }
         const c = COMMANDS.find((x) => x.name === a);
-        if (!c) throw new UsageError(`unknown command ${JSON.stringify(escapeLine(a))}${didYouMean(a, COMMAND_NAMES)} (run \`deployspec --help\` for the list)`);
+        if (!c)
+          throw new UsageError(`unknown command ${JSON.stringify(escapeLine(a))}${didYouMean(a, COMMAND_NAMES)} (run \`deployspec --help\` for the list)`);
         command = c;
         continue;
       }
@@ -364,7 +401,9 @@ function parseArgs(argv: string[]): Parsed {
       else if (i + 1 < argv.length) value = argv[++i]!;
       else throw new UsageError(`--${spec.name} needs a value: ${optionLabel(spec)}`);
       if (spec.choices && !spec.choices.includes(value)) {
-        throw new UsageError(`--${spec.name} must be ${spec.choices.slice(0, -1).join(', ')} or ${spec.choices[spec.choices.length - 1]}, not ${JSON.stringify(escapeLine(value))}${didYouMean(value, spec.choices)}`);
+        throw new UsageError(
+          `--${spec.name} must be ${spec.choices.slice(0, -1).join(', ')} or ${spec.choices[spec.choices.length - 1]}, not ${JSON.stringify(escapeLine(value))}${didYouMean(value, spec.choices)}`,
+        );
       }
     } else if (inline !== undefined) throw new UsageError(`--${spec.name} takes no value`);
     if (spec.repeatable && typeof value === 'string') {
@@ -375,7 +414,9 @@ function parseArgs(argv: string[]): Parsed {
   if (command) {
     const max = command.args.startsWith('[...') ? Infinity : command.args ? 1 : 0;
     if (args.length > max && !opts.help && !helpWord) {
-      throw new UsageError(`\`deployspec ${command.name}\` takes ${max === 0 ? 'no arguments' : `one ${command.args.replace(/[[\]]/g, '')} argument`}, not ${JSON.stringify(escapeLine(args[max]!))}`);
+      throw new UsageError(
+        `\`deployspec ${command.name}\` takes ${max === 0 ? 'no arguments' : `one ${command.args.replace(/[[\]]/g, '')} argument`}, not ${JSON.stringify(escapeLine(args[max]!))}`,
+      );
     }
   }
   if (opts.color && opts['no-color']) throw new UsageError('--color and --no-color contradict each other');
@@ -400,7 +441,8 @@ export function locateSpec(cwd: string, file: string | undefined): string {
     const path = findSpec(cwd, file);
     if (path) return path;
     const abs = resolve(cwd, file);
-    if (existsSync(abs)) throw new UsageError(`no deploy.yaml (or deployspec.yaml) in ${escapeLine(file)}; pass the spec file, or run \`deployspec init ${escapeLine(file)}\``);
+    if (existsSync(abs))
+      throw new UsageError(`no deploy.yaml (or deployspec.yaml) in ${escapeLine(file)}; pass the spec file, or run \`deployspec init ${escapeLine(file)}\``);
     throw new UsageError(`cannot read ${escapeLine(file)}: no such file`);
   }
   for (let dir = cwd; ; dir = dirname(dir)) {
@@ -408,7 +450,9 @@ export function locateSpec(cwd: string, file: string | undefined): string {
     if (path) return path;
     if (existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
   }
-  throw new UsageError(`no deploy.yaml (or deployspec.yaml) in ${escapeLine(cwd)} or the folders above it; pass a file, or run \`deployspec init\` to create one`);
+  throw new UsageError(
+    `no deploy.yaml (or deployspec.yaml) in ${escapeLine(cwd)} or the folders above it; pass a file, or run \`deployspec init\` to create one`,
+  );
 }
 
 function loadInput(c: Ctx): Input {
@@ -424,7 +468,10 @@ function parseTargets(value: Values[string]): TargetName[] {
   const names = raw.map((s) => s.trim()).filter(Boolean);
   if (!names.length || names.includes('all')) return [...TARGET_NAMES];
   for (const n of names) {
-    if (!(TARGET_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown target ${JSON.stringify(escapeLine(n))}${didYouMean(n, [...TARGET_NAMES, 'all'])} (choose from: ${TARGET_NAMES.join(', ')}, all)`);
+    if (!(TARGET_NAMES as readonly string[]).includes(n))
+      throw new UsageError(
+        `unknown target ${JSON.stringify(escapeLine(n))}${didYouMean(n, [...TARGET_NAMES, 'all'])} (choose from: ${TARGET_NAMES.join(', ')}, all)`,
+      );
   }
   return [...new Set(names)] as TargetName[];
 }
@@ -451,7 +498,14 @@ function failedBy(list: readonly Diagnostic[], strict: boolean): boolean {
 }
 
 /** Diagnostics in the text, github or sarif form (json is assembled by each command into its one document). */
-function printDiagnostics(c: Ctx, format: DiagnosticFormat, list: readonly Diagnostic[], sources: Map<string, string>, failed: boolean, extra: { path: string; message: string }[] = []): void {
+function printDiagnostics(
+  c: Ctx,
+  format: DiagnosticFormat,
+  list: readonly Diagnostic[],
+  sources: Map<string, string>,
+  failed: boolean,
+  extra: { path: string; message: string }[] = [],
+): void {
   if (format === 'github') {
     const text = formatGithub(list, extra);
     if (text) c.io.out(text + '\n');
@@ -477,10 +531,22 @@ async function compileInput(c: Ctx, input: Input, targets: readonly (typeof TARG
   const { templates } = loadedTemplates;
   // The template compiler is only loaded when the project overrides a built-in template.
   const compileTemplate = loadedTemplates.overridden.length ? (await import('handlebars')).default.compile : undefined;
-  const result = compile(input.display, input.bytes, { env: null, environments: true, facts: projectFacts(input.dir), targets, registry: TARGETS, templates, compileTemplate });
+  const result = compile(input.display, input.bytes, {
+    env: null,
+    environments: true,
+    specFile: basename(input.path),
+    facts: projectFacts(input.dir),
+    targets,
+    registry: TARGETS,
+    templates,
+    compileTemplate,
+  });
   checkEnv(str(c.opts.env), result.environments, input.display);
   // Override problems (unknown variables, stray files) are reported with the override file's name, not a stack trace.
-  result.diagnostics = [...loadedTemplates.diagnostics, ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics)))];
+  result.diagnostics = [
+    ...loadedTemplates.diagnostics,
+    ...result.diagnostics.filter((d) => !(d.code.endsWith('/template') && hasErrors(loadedTemplates.diagnostics))),
+  ];
   if (hasErrors(result.diagnostics)) result.files = [];
   return result;
 }
@@ -536,12 +602,34 @@ async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
   const { handleOutputs } = await import('./commands/outputs.js');
   const built = env === undefined ? targets.map((t) => t.name) : [];
   if (format !== 'json') printDiagnostics(c, format === 'sarif' ? 'text' : format, shown, sources, false);
-  const outcome = await handleOutputs(io, outDir, selected, { mode, force: !!opts.force, prune: !!opts.prune, targets: built, text: format === 'text', quiet: c.quiet, diffs: format === 'json' || format === 'text' || mode !== 'write' });
+  const outcome = await handleOutputs(io, outDir, selected, {
+    spec: input.path,
+    mode,
+    force: !!opts.force,
+    prune: !!opts.prune,
+    targets: built,
+    text: format === 'text',
+    quiet: c.quiet,
+    diffs: format === 'json' || format === 'text' || mode !== 'write',
+  });
   const code = outcome.code;
   if (format === 'json') {
-    io.out(jsonText({ command, mode, ok: code === 0, file: input.display, ...(env !== undefined ? { environment: env } : {}), diagnostics: diagnosticsData(shown), files: outcome.files, manifest: outcome.manifest }) + '\n');
+    io.out(
+      jsonText({
+        command,
+        mode,
+        ok: code === 0,
+        file: input.display,
+        ...(env !== undefined ? { environment: env } : {}),
+        diagnostics: diagnosticsData(shown),
+        files: outcome.files,
+        manifest: outcome.manifest,
+      }) + '\n',
+    );
   } else if (format === 'github' || format === 'sarif') {
-    const stale = outcome.files.filter((f) => f.action !== 'unchanged' && (mode === 'check' || mode === 'diff')).map((f) => ({ path: f.path, message: `${f.path}: ${f.description}; run \`deployspec build\` and commit the result` }));
+    const stale = outcome.files
+      .filter((f) => f.action !== 'unchanged' && (mode === 'check' || mode === 'diff'))
+      .map((f) => ({ path: f.path, message: `${f.path}: ${f.description}; run \`deployspec build\` and commit the result` }));
     if (format === 'github') {
       const text = formatGithub([], stale);
       if (text) io.out(text + '\n');
@@ -620,8 +708,17 @@ export function run(): Promise<void> {
     else throw err;
   });
   process.stderr.on('error', () => {});
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (err) {
+    // The folder the shell is in was deleted (or made unreadable) after `cd`.
+    process.stderr.write(`deployspec: cannot use the working folder: ${causeOf(err)}; it was probably deleted: cd to an existing folder\n`);
+    process.exitCode = 1;
+    return Promise.resolve();
+  }
   const io: Io = {
-    cwd: process.cwd(),
+    cwd,
     out: (s) => {
       if (!closed) process.stdout.write(s);
     },

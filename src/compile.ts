@@ -32,6 +32,8 @@ export interface CompileOptions extends AnalyzeOptions {
    * `environment` (see src/environments.ts). Off by default: then `env` picks the one model that is emitted.
    */
   environments?: boolean;
+  /** The spec file's name in its folder (`myapp.yaml` when given by name): never an output path. */
+  specFile?: string;
 }
 
 export interface CompileResult extends Analysis {
@@ -46,7 +48,15 @@ export function capabilityFindings(model: DeployModel, target: AnyTarget): Findi
     const support = c[feature];
     if (support === true) return;
     const s: Unsupported = support;
-    out.push({ severity: s.severity, code: `${target.name}/unsupported`, message: s.message(subject), hint: s.hint(subject), path, at: 'key', target: target.name });
+    out.push({
+      severity: s.severity,
+      code: `${target.name}/unsupported`,
+      message: s.message(subject),
+      hint: s.hint(subject),
+      path,
+      at: 'key',
+      target: target.name,
+    });
   };
   for (const j of model.jobs) report('cron', j.path, `job "${j.name}" (${j.schedule}: ${j.command})`);
   if (model.release) report('release', model.release.path, 'the release step');
@@ -58,7 +68,13 @@ export function capabilityFindings(model: DeployModel, target: AnyTarget): Findi
 }
 
 /** The emit context of one target: its templates, and the offers of every registered target. */
-function emitContext(target: AnyTarget, model: DeployModel, registry: readonly AnyTarget[], render: (name: string, view: object) => string, envs: Pick<EmitContext, 'environments' | 'modelFor'>): EmitContext {
+function emitContext(
+  target: AnyTarget,
+  model: DeployModel,
+  registry: readonly AnyTarget[],
+  render: (name: string, view: object) => string,
+  envs: Pick<EmitContext, 'environments' | 'modelFor'>,
+): EmitContext {
   const optionsOf = new Map<AnyTarget, unknown>();
   const options = (t: AnyTarget) => {
     if (!optionsOf.has(t)) optionsOf.set(t, t.options(model.targets[t.name], model));
@@ -117,7 +133,8 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     modelFor(name) {
       if (!analysis.environments.includes(name)) throw new Error(`unknown environment ${show(name)}`);
       let m = models.get(name);
-      if (!m) models.set(name, (m = withSettingsModule(normalize(applyEnvironment(data, name) as unknown as DeploySpec, name, opts.facts ?? NO_FACTS), registry)));
+      if (!m)
+        models.set(name, (m = withSettingsModule(normalize(applyEnvironment(data, name) as unknown as DeploySpec, name, opts.facts ?? NO_FACTS), registry)));
       return m;
     },
   };
@@ -131,7 +148,11 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     const where = () => loc.place(target.outputPathOption ?? [], 'value');
     let emitted: ReturnType<AnyTarget['emit']>;
     try {
-      emitted = target.emit(model, target.options(model.targets[target.name], model), watchEnvironments(emitContext(target, model, registry, render, envs), () => selfModelled.add(target.name)));
+      emitted = target.emit(
+        model,
+        target.options(model.targets[target.name], model),
+        watchEnvironments(emitContext(target, model, registry, render, envs), () => selfModelled.add(target.name)),
+      );
     } catch (err) {
       diagnostics.push(renderFailure(err, file, target.name));
       continue;
@@ -141,9 +162,16 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
     for (const f of emitted.files) {
       const path = joinPath(f.path);
       // One output-path policy (src/io/output-policy.ts): outside, reserved, sensitive and undeclared dot paths.
-      const refused = checkOutputPaths([{ path: f.path, target: target.name }], { [target.name]: target.outputs })[0];
+      const refused = checkOutputPaths([{ path: f.path, target: target.name }], { [target.name]: target.outputs }, opts.specFile ? [opts.specFile] : [])[0];
       if (refused || path.startsWith('..') || path === '.') {
-        diagnostics.push({ severity: 'error', code: refused?.code ?? 'output/outside-project', message: refused?.message ?? `${target.name} output path ${show(f.path)} leaves the project folder`, hint: refused?.hint ?? 'Use a path inside the project, without `..`.', ...where(), target: target.name });
+        diagnostics.push({
+          severity: 'error',
+          code: refused?.code ?? 'output/outside-project',
+          message: refused?.message ?? `${target.name} output path ${show(f.path)} leaves the project folder`,
+          hint: refused?.hint ?? 'Use a path inside the project, without `..`.',
+          ...where(),
+          target: target.name,
+        });
         continue;
       }
       const prior = owner.get(path);
@@ -152,21 +180,44 @@ export function compile(file: string, input: string | Uint8Array, opts: CompileO
         // written once, by the first.
         const contents = f.contents.endsWith('\n') ? f.contents : f.contents + '\n';
         if (files.find((o) => o.path === path)?.contents === contents) continue;
-        diagnostics.push({ severity: 'error', code: 'output/conflict', message: `${target.name} and ${prior} both write ${path}, with different contents`, hint: `Make ${prior} and ${target.name} write the same ${path}: give them the same options under targets:.`, ...where(), target: target.name });
+        diagnostics.push({
+          severity: 'error',
+          code: 'output/conflict',
+          message: `${target.name} and ${prior} both write ${path}, with different contents`,
+          hint: `Make ${prior} and ${target.name} write the same ${path}: give them the same options under targets:.`,
+          ...where(),
+          target: target.name,
+        });
         continue;
       }
       owner.set(path, target.name);
       // No generated file gives a secret a value, whichever option (overrides, a template) put it there.
       for (const name of secretsWithValues(path, f.contents, secretNames, plainNames, namesWrittenFor(data, target.name))) {
         const at = secretSource(data, target.name, name, opts.env ?? null) ?? model.env.find((v) => v.name === name)?.path ?? [];
-        diagnostics.push({ severity: 'error', code: 'output/secret-value', message: `${target.name} would write a value for ${name} into ${path}, but ${name} is a secret`, hint: `Remove the value for ${name} from targets.${target.name}; set the secret on the platform instead.`, ...loc.place(at, 'key'), path: at, target: target.name });
+        diagnostics.push({
+          severity: 'error',
+          code: 'output/secret-value',
+          message: `${target.name} would write a value for ${name} into ${path}, but ${name} is a secret`,
+          hint: `Remove the value for ${name} from targets.${target.name}; set the secret on the platform instead.`,
+          ...loc.place(at, 'key'),
+          path: at,
+          target: target.name,
+        });
       }
       files.push({ path, contents: f.contents.endsWith('\n') ? f.contents : f.contents + '\n', target: target.name });
     }
   }
   if (opts.environments && analysis.environments.length && !hasErrors(diagnostics)) {
     const noEnvs = { environments: [], modelFor: envs.modelFor };
-    const side = environmentFiles({ targets: opts.targets, environments: analysis.environments, files, selfModelled, modelFor: envs.modelFor, context: (t, m) => emitContext(t, m, registry, render, noEnvs), normalizePath: joinPath });
+    const side = environmentFiles({
+      targets: opts.targets,
+      environments: analysis.environments,
+      files,
+      selfModelled,
+      modelFor: envs.modelFor,
+      context: (t, m) => emitContext(t, m, registry, render, noEnvs),
+      normalizePath: joinPath,
+    });
     diagnostics.push(...side.findings.map((f) => placeFinding(f, loc)));
     files.push(...side.files);
   }

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { basename, join, posix } from 'node:path';
 import { hasErrors } from '../diagnostics.js';
 import { formatText, summary } from '../format.js';
 import { loadTemplates, projectFacts } from '../io/read.js';
@@ -41,13 +41,26 @@ function requirementsCheck(dir: string, files: readonly OutputFile[]): Check {
   const base = posix.basename(deploy.path);
   const candidates = ['requirements.txt', 'pyproject.toml', 'Pipfile'].map((n) => posix.join(folder, n));
   const found = candidates.find((p) => existsSync(join(dir, p)));
-  const wanted = deploy.contents.split('\n').map(packageName).filter((n): n is string => !!n);
-  if (!found) return { name, status: 'fail', message: `no requirements.txt, pyproject.toml or Pipfile beside ${deploy.path}`, hint: `Create ${posix.join(folder, 'requirements.txt')} with the line \`-r ${base}\`.` };
+  const wanted = deploy.contents
+    .split('\n')
+    .map(packageName)
+    .filter((n): n is string => !!n);
+  if (!found)
+    return {
+      name,
+      status: 'fail',
+      message: `no requirements.txt, pyproject.toml or Pipfile beside ${deploy.path}`,
+      hint: `Create ${posix.join(folder, 'requirements.txt')} with the line \`-r ${base}\`.`,
+    };
   const text = readFileSync(join(dir, found), 'utf8');
   if (found.endsWith('requirements.txt') && new RegExp(`^\\s*(-r|--requirement)[=\\s]+(\\./)?${base.replace(/[.]/g, '\\.')}\\s*$`, 'm').test(text)) {
     return { name, status: 'ok', message: `${found} includes ${base}` };
   }
-  const have = new Set(found.endsWith('.txt') ? text.split('\n').map(packageName).filter(Boolean) : [...text.toLowerCase().matchAll(/["']?([a-z0-9][a-z0-9._-]*)\s*(?=[<>=!~;[\]"'\s,]|$)/gm)].map((m) => m[1]!.replace(/[-_.]+/g, '-')));
+  const have = new Set(
+    found.endsWith('.txt')
+      ? text.split('\n').map(packageName).filter(Boolean)
+      : [...text.toLowerCase().matchAll(/["']?([a-z0-9][a-z0-9._-]*)\s*(?=[<>=!~;[\]"'\s,]|$)/gm)].map((m) => m[1]!.replace(/[-_.]+/g, '-')),
+  );
   const missing = wanted.filter((w) => !have.has(w));
   if (!missing.length) return { name, status: 'ok', message: `${found} lists every package of ${deploy.path}` };
   return {
@@ -88,7 +101,12 @@ async function generatedCheck(dir: string, all: readonly OutputFile[], inGit: bo
   out.push(
     upToDate(plan)
       ? { name: 'generated-up-to-date', status: 'ok', message: `${files.length} generated files match deploy.yaml` }
-      : { name: 'generated-up-to-date', status: 'fail', message: `generated files differ from deploy.yaml: ${stale.join(', ') || '.deployspec/manifest.json'}`, hint: 'Run `deployspec build` and commit the result.' },
+      : {
+          name: 'generated-up-to-date',
+          status: 'fail',
+          message: `generated files differ from deploy.yaml: ${stale.join(', ') || '.deployspec/manifest.json'}`,
+          hint: 'Run `deployspec build` and commit the result.',
+        },
   );
   if (!inGit) {
     out.push({ name: 'generated-committed', status: 'skip', message: 'not in a git repository' });
@@ -96,10 +114,18 @@ async function generatedCheck(dir: string, all: readonly OutputFile[], inGit: bo
   }
   const paths = [...files.map((f) => f.path), '.deployspec/manifest.json'].filter((p) => existsSync(join(dir, p)));
   const r = run('git', ['status', '--porcelain', '--untracked-files=all', '--', ...paths], dir);
-  const dirty = r.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
+  const dirty = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
   out.push(
     dirty.length
-      ? { name: 'generated-committed', status: 'fail', message: `not committed: ${dirty.join(', ')}`, hint: 'Commit the generated files with deploy.yaml: the platforms deploy what is in the repository.' }
+      ? {
+          name: 'generated-committed',
+          status: 'fail',
+          message: `not committed: ${dirty.join(', ')}`,
+          hint: 'Commit the generated files with deploy.yaml: the platforms deploy what is in the repository.',
+        }
       : { name: 'generated-committed', status: 'ok', message: 'the generated files are committed' },
   );
   return out;
@@ -114,27 +140,70 @@ function settingsCheck(dir: string, root: string, files: readonly OutputFile[]):
   const settingsModule = generated.path.slice(prefix.length, -3).split('/').join('.');
   if (!existsSync(join(dir, generated.path))) return { name, status: 'skip', message: `${generated.path} is not written yet (run \`deployspec build\`)` };
   const cwd = join(dir, root);
-  const venv = [process.env.VIRTUAL_ENV && join(process.env.VIRTUAL_ENV, 'bin/python'), join(cwd, '.venv/bin/python'), join(cwd, 'venv/bin/python'), join(dir, '.venv/bin/python')].find((p): p is string => !!p && existsSync(p));
+  const venv = [
+    process.env.VIRTUAL_ENV && join(process.env.VIRTUAL_ENV, 'bin/python'),
+    join(cwd, '.venv/bin/python'),
+    join(cwd, 'venv/bin/python'),
+    join(dir, '.venv/bin/python'),
+  ].find((p): p is string => !!p && existsSync(p));
   const python = venv ?? 'python3';
-  const env = { ...process.env, DJANGO_SETTINGS_MODULE: settingsModule, SECRET_KEY: process.env.SECRET_KEY ?? 'deployspec-doctor-not-a-secret', PYTHONDONTWRITEBYTECODE: '1' };
+  const env = {
+    ...process.env,
+    DJANGO_SETTINGS_MODULE: settingsModule,
+    SECRET_KEY: process.env.SECRET_KEY ?? 'deployspec-doctor-not-a-secret',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
   const code = `import importlib, sys\nsys.path.insert(0, '.')\ntry:\n    import django\nexcept ImportError:\n    sys.exit(3)\nimportlib.import_module(${JSON.stringify(settingsModule)})\n`;
   const r = run(python, ['-c', code], cwd, env);
-  if (r.missing) return { name, status: 'skip', message: `${python} not found`, hint: 'Activate the project\'s virtualenv and run `deployspec doctor` again.' };
-  if (r.status === 3) return { name, status: 'skip', message: `Django is not installed for ${python}`, hint: 'Activate the project\'s virtualenv (or create .venv) and run `deployspec doctor` again.' };
+  if (r.missing) return { name, status: 'skip', message: `${python} not found`, hint: "Activate the project's virtualenv and run `deployspec doctor` again." };
+  if (r.status === 3)
+    return {
+      name,
+      status: 'skip',
+      message: `Django is not installed for ${python}`,
+      hint: "Activate the project's virtualenv (or create .venv) and run `deployspec doctor` again.",
+    };
   if (r.status === 0) return { name, status: 'ok', message: `${settingsModule} imports (${python})` };
   const last = r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`;
-  return { name, status: 'fail', message: `${settingsModule} does not import: ${last}`, hint: `Run \`DJANGO_SETTINGS_MODULE=${settingsModule} python manage.py check --deploy\` in ${root} to see the whole error.` };
+  return {
+    name,
+    status: 'fail',
+    message: `${settingsModule} does not import: ${last}`,
+    hint: `Run \`DJANGO_SETTINGS_MODULE=${settingsModule} python manage.py check --deploy\` in ${root} to see the whole error.`,
+  };
 }
 
 export async function doctorCommand(io: Io, input: Input, opts: { format?: string; quiet?: boolean }): Promise<number> {
   const { compile } = await import('../compile.js');
   const loaded = await loadTemplates(input.dir, io.cwd);
   const compileTemplate = loaded.overridden.length ? (await import('handlebars')).default.compile : undefined;
-  const result = compile(input.display, input.bytes, { env: null, environments: true, facts: projectFacts(input.dir), targets: TARGETS, registry: TARGETS, templates: loaded.templates, compileTemplate });
+  const result = compile(input.display, input.bytes, {
+    env: null,
+    environments: true,
+    specFile: basename(input.path),
+    facts: projectFacts(input.dir),
+    targets: TARGETS,
+    registry: TARGETS,
+    templates: loaded.templates,
+    compileTemplate,
+  });
   const checks: Check[] = [];
   if (hasErrors(result.diagnostics) || !result.model) {
-    if (opts.format === 'json') io.out(jsonText({ command: 'doctor', ok: false, file: input.display, checks: [{ name: 'spec', status: 'fail', message: summary(result.diagnostics) }] }) + '\n');
-    else io.err(formatText(result.diagnostics.filter((d) => d.severity === 'error'), new Map([[input.display, result.loaded.text]]), io.colors) + '\n' + `${io.colors.red('fail')} spec: ${summary(result.diagnostics)}\n`);
+    if (opts.format === 'json')
+      io.out(
+        jsonText({ command: 'doctor', ok: false, file: input.display, checks: [{ name: 'spec', status: 'fail', message: summary(result.diagnostics) }] }) +
+          '\n',
+      );
+    else
+      io.err(
+        formatText(
+          result.diagnostics.filter((d) => d.severity === 'error'),
+          new Map([[input.display, result.loaded.text]]),
+          io.colors,
+        ) +
+          '\n' +
+          `${io.colors.red('fail')} spec: ${summary(result.diagnostics)}\n`,
+      );
     return 1;
   }
   const dir = input.dir;

@@ -2,8 +2,8 @@
  * The part of `build` after compiling: compare the generated files with the output folder, then check, show or
  * write them. Nothing here decides file contents; it only protects the user's files and reports.
  */
-import { mkdirSync, rmdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, realpathSync, rmdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TARGETS } from '../../targets/index.js';
 import { io as wrapIo } from '../io/errors.js';
 import { lstatOrNull, statOrNull } from '../io/file.js';
@@ -22,13 +22,18 @@ import { UsageError } from './io.js';
 export const JOURNAL_PATH = '.deployspec/journal.json';
 
 /**
- * What a journal found in the output folder may finish: it sits in the project and can be forged like the
- * manifest, so it may only write paths some target may write, and only remove files the prune rule would remove.
+ * What a journal found in the output folder may do: it sits in the project and can be forged like the manifest,
+ * side files included, so it may only put in place or remove a file some target may write at that path, and only
+ * one deployspec could have generated (the prune rule: the target declares the path, or the file carries the
+ * header). Every file a build writes passes that rule. The manifest is deployspec's own; losing it only makes
+ * the next build more careful. `contents` null asks about the path alone (a folder on the way to it).
  */
-export function journalPolicy(owned: OwnedPaths): (path: string, contents: string, removing: boolean) => boolean {
-  return (path, contents, removing) => {
-    if (path === MANIFEST_PATH) return !removing;
-    return Object.keys(owned).some((t) => refuseOutputPath(path, t, owned) === null && (!removing || matchesAny(path, owned[t]) || hasMarker(contents)));
+export function journalPolicy(owned: OwnedPaths, reserved: readonly string[] = []): (path: string, contents: string | null, removing: boolean) => boolean {
+  return (path, contents) => {
+    if (path === MANIFEST_PATH) return true;
+    return Object.keys(owned).some(
+      (t) => refuseOutputPath(path, t, owned, reserved) === null && (contents === null || matchesAny(path, owned[t]) || hasMarker(contents)),
+    );
   };
 }
 
@@ -39,10 +44,27 @@ export function ownedPaths(): OwnedPaths {
   return out;
 }
 
+/** The spec file's path under the output folder (as the file system resolves both), when it is there. */
+export function specUnder(outDir: string, spec: string | undefined): string[] {
+  if (spec === undefined) return [];
+  let root: string;
+  let file: string;
+  try {
+    root = realpathSync(outDir);
+    file = join(realpathSync(dirname(spec)), basename(spec));
+  } catch {
+    return []; // a new output folder holds no spec
+  }
+  const rel = relative(root, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? [rel.split(sep).join('/')] : [];
+}
+
 export type Mode = 'write' | 'check' | 'diff' | 'dry-run';
 
 export interface OutputOptions {
   mode: Mode;
+  /** The spec file this build read: never an output, even under another name or through `--out`. */
+  spec?: string;
   force?: boolean;
   prune?: boolean;
   /** Targets the build ran (manifest entries of other targets are kept). */
@@ -114,7 +136,14 @@ async function reports(plan: BuildPlan, files: readonly OutputFile[], shown: (p:
   const out: FileReport[] = [];
   for (const i of plan.items) {
     const environment = envOf.get(i.path);
-    const r: FileReport = { path: shown(i.path), target: i.target, ...(environment ? { environment } : {}), action: i.action, ...(i.reason ? { reason: i.reason } : {}), description: describe(i) };
+    const r: FileReport = {
+      path: shown(i.path),
+      target: i.target,
+      ...(environment ? { environment } : {}),
+      action: i.action,
+      ...(i.reason ? { reason: i.reason } : {}),
+      description: describe(i),
+    };
     if (withDiff(i) && i.action !== 'unchanged' && i.action !== 'gone' && i.action !== 'forget') r.diff = await unifiedDiff(shown(i.path), i.before, i.after);
     out.push(r);
   }
@@ -139,11 +168,13 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
   if (outSt && !outSt.isDirectory() && !(outSt.isSymbolicLink() && statOrNull(outDir, outShown)?.isDirectory())) {
     throw new UsageError(`cannot write to ${outShown}: it is a file, not a folder; --out names the folder the files go in`);
   }
-  const planFor = () => planBuild(outDir, files, { targets: opts.targets, force: opts.force, prune: opts.prune, owned });
+  const reserved = specUnder(outDir, opts.spec);
+  const planFor = () => planBuild(outDir, files, { targets: opts.targets, force: opts.force, prune: opts.prune, owned, reserved });
 
   if (opts.mode !== 'write') {
     const plan: BuildPlan = planFor();
-    if (opts.text && outSt && lstatOrNull(resolve(outDir, JOURNAL_PATH))) io.err(`${c.yellow('note')}: an interrupted build left ${shown(JOURNAL_PATH)}; run \`deployspec build\` to finish or undo it\n`);
+    if (opts.text && outSt && lstatOrNull(resolve(outDir, JOURNAL_PATH)))
+      io.err(`${c.yellow('note')}: an interrupted build left ${shown(JOURNAL_PATH)}; run \`deployspec build\` to finish or undo it\n`);
     const code = await report(io, plan, files, opts, shown, upToDate);
     return { code, files: await reports(plan, files, shown, () => !!opts.diffs), manifest: manifestAction(plan) };
   }
@@ -153,16 +184,20 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
   const lock = acquireLock(outDir);
   let ok = false;
   try {
-    const recovered = recoverInterrupted(outDir, JOURNAL_PATH, undefined, { allow: journalPolicy(owned) });
+    const recovered = recoverInterrupted(outDir, JOURNAL_PATH, undefined, { allow: journalPolicy(owned, reserved) });
     if (recovered.action !== 'none' && opts.text) {
-      io.err(`${c.yellow('recovered')} an interrupted build: ${recovered.action} (${recovered.restored.length} file${recovered.restored.length === 1 ? '' : 's'} completed or restored, ${recovered.removed.length} temporary file${recovered.removed.length === 1 ? '' : 's'} removed)\n`);
+      io.err(
+        `${c.yellow('recovered')} an interrupted build: ${recovered.action} (${recovered.restored.length} file${recovered.restored.length === 1 ? '' : 's'} completed or restored, ${recovered.removed.length} temporary file${recovered.removed.length === 1 ? '' : 's'} removed)\n`,
+      );
     }
     const plan = planFor();
     sweepLeftovers(outDir, [...plan.items.map((i) => i.path), '.deployspec/manifest.json', JOURNAL_PATH]);
     if (plan.blocked) {
       if (opts.text) {
         for (const i of plan.items.filter((x) => x.action === 'conflict')) {
-          io.err(`${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`);
+          io.err(
+            `${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`,
+          );
           io.out(await unifiedDiff(shown(i.path), i.before, i.after));
         }
         io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
@@ -185,7 +220,8 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
       }
       if (result.written.length + result.deleted.length === 0) io.err(c.dim('nothing to write: every file is up to date') + '\n');
     } else if (opts.text) {
-      for (const i of plan.items) if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);
+      for (const i of plan.items)
+        if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);
     }
     return { code: 0, files: await reports(plan, files, shown, () => false), manifest: manifestAction(plan) };
   } finally {
@@ -200,7 +236,14 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
   }
 }
 
-async function report(io: Io, plan: BuildPlan, files: readonly OutputFile[], opts: OutputOptions, shown: (p: string) => string, upToDate: (p: BuildPlan) => boolean): Promise<number> {
+async function report(
+  io: Io,
+  plan: BuildPlan,
+  files: readonly OutputFile[],
+  opts: OutputOptions,
+  shown: (p: string) => string,
+  upToDate: (p: BuildPlan) => boolean,
+): Promise<number> {
   const c = io.colors;
   const changed = plan.items.filter((i) => i.action !== 'unchanged');
   if (opts.mode === 'check' || opts.mode === 'diff') {
@@ -208,7 +251,8 @@ async function report(io: Io, plan: BuildPlan, files: readonly OutputFile[], opt
       if (opts.text && i.action !== 'gone' && i.action !== 'forget') io.out(await unifiedDiff(shown(i.path), i.before, i.after));
       if (opts.text) io.err(`${c.yellow('stale')} ${shown(i.path)}: ${describe(i)}\n`);
     }
-    if (plan.manifest.before !== plan.manifest.after && opts.text) io.err(`${c.yellow('stale')} ${shown('.deployspec/manifest.json')}: ${plan.manifest.before === null ? 'missing' : 'out of date'}\n`);
+    if (plan.manifest.before !== plan.manifest.after && opts.text)
+      io.err(`${c.yellow('stale')} ${shown('.deployspec/manifest.json')}: ${plan.manifest.before === null ? 'missing' : 'out of date'}\n`);
     const ok = upToDate(plan);
     if (opts.text) {
       if (ok) {
@@ -229,7 +273,8 @@ async function report(io: Io, plan: BuildPlan, files: readonly OutputFile[], opt
     forget: 'would forget',
   };
   if (!opts.text) return plan.blocked ? 1 : 0;
-  for (const i of plan.items) io.out(`${verb[i.action]} ${shown(i.path)}${i.action === 'unchanged' ? '' : ` (${describe(i)})`}${i.after !== null ? ` [${i.target}]` : ''}\n`);
+  for (const i of plan.items)
+    io.out(`${verb[i.action]} ${shown(i.path)}${i.action === 'unchanged' ? '' : ` (${describe(i)})`}${i.after !== null ? ` [${i.target}]` : ''}\n`);
   if (plan.blocked) io.out(`nothing would be written: use --force to overwrite the files left alone\n`);
   return plan.blocked ? 1 : 0;
 }

@@ -52,7 +52,7 @@ const TARGET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
  * Reads a manifest; anything unreadable counts as "nothing recorded", so no file is ever treated as ours by
  * mistake. `owned` is the targets' declared outputs, for the dot-path rule of the output policy.
  */
-export function parseManifest(text: string | null, owned: OwnedPaths = {}): ParsedManifest {
+export function parseManifest(text: string | null, owned: OwnedPaths = {}, reserved: readonly string[] = []): ParsedManifest {
   const dropped: ParsedManifest['dropped'] = [];
   const none = (reason: string): ParsedManifest => ({ version: 1, files: [], dropped: [{ entry: null, reason }] });
   if (text === null) return { version: 1, files: [], dropped };
@@ -77,7 +77,7 @@ export function parseManifest(text: string | null, owned: OwnedPaths = {}): Pars
       continue;
     }
     const path = normalizeOutputPath(e.path);
-    const refused = refuseOutputPath(e.path, e.target, owned);
+    const refused = refuseOutputPath(e.path, e.target, owned, reserved);
     if (path === null || refused) {
       dropped.push({ entry: f, reason: refused?.message ?? 'not a path inside the output folder' });
       continue;
@@ -99,6 +99,8 @@ export function parseManifest(text: string | null, owned: OwnedPaths = {}): Pars
 }
 
 export function serializeManifest(m: Manifest): string {
-  const files = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => ({ path: f.path, sha256: f.sha256, target: f.target, ...(f.adopted ? { adopted: true } : {}) }));
+  const files = [...m.files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => ({ path: f.path, sha256: f.sha256, target: f.target, ...(f.adopted ? { adopted: true } : {}) }));
   return JSON.stringify({ version: 1, generator: 'deployspec', files }, null, 2) + '\n';
 }

@@ -5,7 +5,9 @@
  * - a path is normalized first (`./a//b` is `a/b`); absolute paths, `..`, backslashes and control characters are
  *   refused (`output/outside-project`);
  * - `.deployspec/` is reserved for deployspec's own manifest, journal, lock and template overrides, and the spec
- *   file names (`deploy.yaml`, `deploy.yml`, `deployspec.yaml`, `deployspec.yml`) at the root are never outputs (`output/reserved`);
+ *   file names (`deploy.yaml`, `deploy.yml`, `deployspec.yaml`, `deployspec.yml`) at the root are never outputs,
+ *   nor is the spec file actually read, whatever its name and wherever it sits under the output folder (the
+ *   callers pass its path as `reserved`) (`output/reserved`);
  * - sensitive paths are refused whoever asks: environment files (`.env*`, `*.env`), version-control and credential
  *   folders (`.git/`, `.ssh/`, `.aws/`, ...), keys and key stores (`*.pem`, `*.key`, `id_rsa`, ...), package-manager
  *   credentials (`.npmrc`, `.netrc`, `.pypirc`, ...) (`output/sensitive`);
@@ -45,17 +47,87 @@ export const RESERVED_DIR = '.deployspec';
 const SPEC_FILES = ['deploy.yaml', 'deploy.yml', 'deployspec.yaml', 'deployspec.yml'];
 
 /** Folders whose contents are never an output. */
-const SENSITIVE_DIRS = ['.git', '.hg', '.svn', '.bzr', '.ssh', '.gnupg', '.aws', '.azure', '.gcloud', '.kube', '.docker', '.config', '.github', '.gitlab', '.circleci', '.vscode', '.idea', 'node_modules', '.venv', 'venv', '__pycache__'];
+const SENSITIVE_DIRS = [
+  '.git',
+  '.hg',
+  '.svn',
+  '.bzr',
+  '.ssh',
+  '.gnupg',
+  '.aws',
+  '.azure',
+  '.gcloud',
+  '.kube',
+  '.docker',
+  '.config',
+  '.github',
+  '.gitlab',
+  '.circleci',
+  '.vscode',
+  '.idea',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
+];
 
 /** File names (globs over one path part, lower case) that hold secrets or credentials, or run in CI. */
 const SENSITIVE_FILES = [
-  '.env', '.env.*', '*.env', '.envrc', 'env.py', 'local_settings.py',
-  '.npmrc', '.yarnrc', '.yarnrc.yml', '.netrc', '_netrc', '.pypirc', '.pgpass', '.my.cnf', '.git-credentials', '.gitconfig', '.gitmodules',
-  '.htpasswd', '.dockercfg', '.boto', '.s3cfg', '.gitlab-ci.yml', '.travis.yml', '.pre-commit-config.yaml',
-  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', 'authorized_keys', 'known_hosts',
-  '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore', '*.kdbx', '*.gpg', '*.pgp', '*.ppk', '*.asc',
-  'credentials', 'credentials.json', 'service-account*.json', 'secrets.*', '*.secret', '*.secrets',
-  '*.tfstate', '*.tfstate.*', '*.tfvars', '*.sqlite', '*.sqlite3', '.bash_history', '.python_history', '.psql_history',
+  '.env',
+  '.env.*',
+  '*.env',
+  '.envrc',
+  'env.py',
+  'local_settings.py',
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.netrc',
+  '_netrc',
+  '.pypirc',
+  '.pgpass',
+  '.my.cnf',
+  '.git-credentials',
+  '.gitconfig',
+  '.gitmodules',
+  '.htpasswd',
+  '.dockercfg',
+  '.boto',
+  '.s3cfg',
+  '.gitlab-ci.yml',
+  '.travis.yml',
+  '.pre-commit-config.yaml',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  'authorized_keys',
+  'known_hosts',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  '*.jks',
+  '*.keystore',
+  '*.kdbx',
+  '*.gpg',
+  '*.pgp',
+  '*.ppk',
+  '*.asc',
+  'credentials',
+  'credentials.json',
+  'service-account*.json',
+  'secrets.*',
+  '*.secret',
+  '*.secrets',
+  '*.tfstate',
+  '*.tfstate.*',
+  '*.tfvars',
+  '*.sqlite',
+  '*.sqlite3',
+  '.bash_history',
+  '.python_history',
+  '.psql_history',
 ];
 
 /** Folders of CI configuration: sensitive, unless a target declares the exact file it writes there. */
@@ -63,12 +135,23 @@ const CI_DIRS = ['.github', '.circleci'];
 /** Environment files that hold names and descriptions, never values: sensitive, unless declared exactly. */
 const ENV_TEMPLATES = ['.env.example', '.env.sample', '.env.template'];
 
-const PART = (glob: string): RegExp => new RegExp('^' + glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+const PART = (glob: string): RegExp =>
+  new RegExp(
+    '^' +
+      glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]') +
+      '$',
+  );
 const SENSITIVE_FILE_RES = SENSITIVE_FILES.map(PART);
 
 /** How a file system that folds case and normalization sees one path part. */
 function fold(part: string): string {
-  return part.normalize('NFC').toLowerCase().replace(/[. ]+$/, (m) => (m.length === part.length ? m : ''));
+  return part
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[. ]+$/, (m) => (m.length === part.length ? m : ''));
 }
 
 /**
@@ -110,21 +193,31 @@ function globMatches(glob: readonly string[], path: readonly string[]): boolean 
 export function matchesAny(path: string, globs: readonly string[] | undefined): boolean {
   if (!globs?.length) return false;
   const parts = path.split('/');
-  return globs.some((g) => globMatches(g.split('/').filter((p) => p !== '' && p !== '.'), parts));
+  return globs.some((g) =>
+    globMatches(
+      g.split('/').filter((p) => p !== '' && p !== '.'),
+      parts,
+    ),
+  );
 }
 
 /** Why one path is refused for `target`, or null when the policy allows it. */
-export function refuseOutputPath(path: string, target: string, owned: OwnedPaths = {}): Refusal | null {
+export function refuseOutputPath(path: string, target: string, owned: OwnedPaths = {}, reserved: readonly string[] = []): Refusal | null {
   const shown = JSON.stringify(path);
   const norm = normalizeOutputPath(path);
   const refusal = (code: RefusalCode, message: string, hint: string): Refusal => ({ path, target, code, message, hint });
-  if (norm === null) return refusal('output/outside-project', `${target} output path ${shown} leaves the project folder`, 'Use a path inside the project, without `..`.');
+  if (norm === null)
+    return refusal('output/outside-project', `${target} output path ${shown} leaves the project folder`, 'Use a path inside the project, without `..`.');
   const parts = norm.split('/');
   const folded = parts.map(fold);
   if (folded[0] === RESERVED_DIR) {
-    return refusal('output/reserved', `${target} output path ${shown} is inside ${RESERVED_DIR}/, which deployspec keeps for its manifest and template overrides`, 'Choose another output path under `targets:`.');
+    return refusal(
+      'output/reserved',
+      `${target} output path ${shown} is inside ${RESERVED_DIR}/, which deployspec keeps for its manifest and template overrides`,
+      'Choose another output path under `targets:`.',
+    );
   }
-  if (folded.length === 1 && SPEC_FILES.includes(folded[0]!)) {
+  if ((folded.length === 1 && SPEC_FILES.includes(folded[0]!)) || reserved.some((r) => foldedPath(r) === folded.join('/'))) {
     return refusal('output/reserved', `${target} output path ${shown} is the spec file itself`, 'Choose another output path under `targets:`.');
   }
   const dir = folded.slice(0, -1).find((p) => SENSITIVE_DIRS.includes(p));
@@ -153,7 +246,11 @@ export function refuseOutputPath(path: string, target: string, owned: OwnedPaths
  * and `target` declares exactly this path, compared as the file system sees it.
  */
 function declaredException(folded: readonly string[], dir: string | undefined, base: string, globs: readonly string[] | undefined): boolean {
-  const ci = dir !== undefined && CI_DIRS.includes(folded[0]!) && folded.slice(1, -1).every((p) => !SENSITIVE_DIRS.includes(p)) && !SENSITIVE_FILE_RES.some((re) => re.test(base));
+  const ci =
+    dir !== undefined &&
+    CI_DIRS.includes(folded[0]!) &&
+    folded.slice(1, -1).every((p) => !SENSITIVE_DIRS.includes(p)) &&
+    !SENSITIVE_FILE_RES.some((re) => re.test(base));
   const template = dir === undefined && ENV_TEMPLATES.includes(base);
   if (!ci && !template) return false;
   const path = folded.join('/');
@@ -161,10 +258,10 @@ function declaredException(folded: readonly string[], dir: string | undefined, b
 }
 
 /** Every refused output, in input order; an empty list means all of them may be written. */
-export function checkOutputPaths(outputs: readonly OutputClaim[], owned: OwnedPaths = {}): Refusal[] {
+export function checkOutputPaths(outputs: readonly OutputClaim[], owned: OwnedPaths = {}, reserved: readonly string[] = []): Refusal[] {
   const out: Refusal[] = [];
   for (const o of outputs) {
-    const r = refuseOutputPath(o.path, o.target, owned);
+    const r = refuseOutputPath(o.path, o.target, owned, reserved);
     if (r) out.push(r);
   }
   return out;

@@ -13,7 +13,7 @@
  * Output paths refused by the policy are never read, so their contents cannot reach a diff.
  */
 import type { OutputFile } from '../target.js';
-import { IoError } from './errors.js';
+import { io, IoError } from './errors.js';
 import { MANIFEST_PATH, MAX_MANIFEST_BYTES, parseManifest, serializeManifest, sha256 } from './manifest.js';
 import type { ManifestEntry } from './manifest.js';
 import { checkOutputPaths, foldedPath, matchesAny } from './output-policy.js';
@@ -63,6 +63,8 @@ export interface PlanOptions {
   fs?: FsOps;
   /** Each target's declared outputs (`Target.outputs`): the dot paths it owns and the files it may prune. */
   owned?: OwnedPaths;
+  /** Paths under the root that are never outputs whatever their name: the spec file read by this build. */
+  reserved?: readonly string[];
 }
 
 /** The header every generated text format starts with (JSON and one-line version files have none). */
@@ -80,11 +82,12 @@ function reader(root: string, fs: FsOps) {
       if (!anchor) return null; // a new output folder: everything is missing
       const at = anchor.file(path);
       if (at === null) return null;
-      const st = fs.lstat(at);
+      const st = io('inspect', path, () => fs.lstat(at));
       if (!st) return null;
       if (st.isSymbolicLink()) throw new UnsafePathError(`refusing to write ${path}: it is a symbolic link`);
       if (!st.isFile()) throw new UnsafePathError(`refusing to write ${path}: it exists and is not a regular file`);
-      if (fs === realFs) return readRegularFile(at, { max, noFollow: true, display: path, tooLargeHint: 'deployspec does not replace files that large' }).toString('utf8');
+      if (fs === realFs)
+        return readRegularFile(at, { max, noFollow: true, display: path, tooLargeHint: 'deployspec does not replace files that large' }).toString('utf8');
       return fs.readFile(at).toString('utf8');
     },
     close() {
@@ -96,7 +99,7 @@ function reader(root: string, fs: FsOps) {
 export function planBuild(root: string, files: readonly OutputFile[], opts: PlanOptions): BuildPlan {
   const fs = opts.fs ?? realFs;
   const owned = opts.owned ?? {};
-  const refused = checkOutputPaths(files, owned);
+  const refused = checkOutputPaths(files, owned, opts.reserved);
   if (refused.length) throw new UnsafePathError(`refusing to write ${JSON.stringify(refused[0]!.path)}: ${refused[0]!.message}`);
   for (const f of files) if (f.path === MANIFEST_PATH) throw new UnsafePathError(`refusing to write ${f.path}: deployspec keeps its manifest there`);
   const disk = reader(root, fs);
@@ -113,11 +116,13 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
     manifestBefore = disk.read(MANIFEST_PATH, MAX_MANIFEST_BYTES);
   } catch (err) {
     if (err instanceof TooLargeError) {
-      throw new IoError(`cannot read ${MANIFEST_PATH}: it is larger than any manifest deployspec writes (${MAX_MANIFEST_BYTES / 1024 / 1024} MiB); delete it, then run \`deployspec build --force\` once`);
+      throw new IoError(
+        `cannot read ${MANIFEST_PATH}: it is larger than any manifest deployspec writes (${MAX_MANIFEST_BYTES / 1024 / 1024} MiB); delete it, then run \`deployspec build --force\` once`,
+      );
     }
     throw err;
   }
-  const recorded = new Map(parseManifest(manifestBefore, owned).files.map((f) => [foldedPath(f.path), f]));
+  const recorded = new Map(parseManifest(manifestBefore, owned, opts.reserved).files.map((f) => [foldedPath(f.path), f]));
   const items: PlanItem[] = [];
   const next: ManifestEntry[] = [];
   const produced = new Set(files.map((f) => foldedPath(f.path)));
@@ -127,7 +132,8 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
     const rec = recorded.get(foldedPath(f.path));
     // A file two targets write alike (an Aptfile two buildpack platforms read) keeps the owner recorded first
     // while that target still declares it: building one of them alone leaves the manifest as it was.
-    const shared = rec !== undefined && rec.path === f.path && rec.target !== f.target && matchesAny(f.path, owned[rec.target]) && matchesAny(f.path, owned[f.target]);
+    const shared =
+      rec !== undefined && rec.path === f.path && rec.target !== f.target && matchesAny(f.path, owned[rec.target]) && matchesAny(f.path, owned[f.target]);
     const claim = rec && rec.path === f.path && (rec.target === f.target || shared) ? rec : undefined;
     const ownerTarget = shared ? rec.target : f.target;
     let action: Action;
@@ -154,7 +160,16 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
       continue;
     }
     const base = { path: rec.path, target: rec.target, after: null };
-    const before = disk.read(rec.path);
+    let before: string | null;
+    try {
+      before = disk.read(rec.path);
+    } catch (err) {
+      // A recorded file behind a symbolic link, a folder, a FIFO...: nothing deployspec wrote, and nothing this
+      // build writes. The entry is dropped and the path left alone; it cannot stop the build.
+      if (!(err instanceof UnsafePathError)) throw err;
+      items.push({ ...base, before: null, action: 'forget', reason: 'unverified' });
+      continue;
+    }
     if (before === null) {
       items.push({ ...base, before, action: 'gone' });
       continue;
@@ -177,7 +192,9 @@ function plan(disk: ReturnType<typeof reader>, files: readonly OutputFile[], opt
   items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const after = serializeManifest({ version: 1, files: next });
   const blocked = items.some((i) => i.action === 'conflict');
-  const writes = items.filter((i) => i.after !== null && i.action !== 'unchanged' && i.action !== 'conflict').map((i) => ({ path: i.path, contents: i.after! }));
+  const writes = items
+    .filter((i) => i.after !== null && i.action !== 'unchanged' && i.action !== 'conflict')
+    .map((i) => ({ path: i.path, contents: i.after! }));
   if (after !== manifestBefore) writes.push({ path: MANIFEST_PATH, contents: after });
   return { items, manifest: { before: manifestBefore, after }, blocked, writes, deletes: items.filter((i) => i.action === 'prune').map((i) => i.path) };
 }

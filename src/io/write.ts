@@ -19,7 +19,7 @@
 import * as nodeFs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ioError, IoError } from './errors.js';
+import { io, ioError, IoError } from './errors.js';
 import { formatBytes, readRegularFile } from './file.js';
 import { sha256 } from './manifest.js';
 import { UnsafePathError } from './unsafe.js';
@@ -107,13 +107,15 @@ export function safeTarget(root: string, rel: string, fs: FsOps = realFs): strin
   return abs;
 }
 
-const PROCFS = process.platform === 'linux' && (() => {
-  try {
-    return nodeFs.statSync('/proc/self/fd').isDirectory();
-  } catch {
-    return false;
-  }
-})();
+const PROCFS =
+  process.platform === 'linux' &&
+  (() => {
+    try {
+      return nodeFs.statSync('/proc/self/fd').isDirectory();
+    } catch {
+      return false;
+    }
+  })();
 
 const DIR_FLAGS = nodeFs.constants.O_RDONLY | (nodeFs.constants.O_DIRECTORY ?? 0) | O_NOFOLLOW;
 
@@ -157,6 +159,15 @@ export class Anchor {
    * refused. Missing folders are created when `made` is given (and recorded there, deepest last), else null.
    */
   dir(relDir: string, made?: string[], shown = relDir): string | null {
+    // Any failure on the way (ENAMETOOLONG, EACCES, ELOOP, ...) names the output path, in one line.
+    try {
+      return this.walk(relDir, made, shown);
+    } catch (err) {
+      throw ioError('open', shown || '.', err);
+    }
+  }
+
+  private walk(relDir: string, made: string[] | undefined, shown: string): string | null {
     if (this.procfs) {
       const fd = this.openDir(relDir, made, shown);
       return fd === null ? null : `/proc/self/fd/${fd}`;
@@ -321,7 +332,7 @@ function apply(anchor: Anchor, changes: Changes, fs: FsOps, opts: ApplyOptions):
   const plan = changes.writes.map((f) => {
     const path = splitRel(f.path).join('/');
     const at = anchor.file(path);
-    const st = at === null ? null : fs.lstat(at);
+    const st = at === null ? null : io('inspect', path, () => fs.lstat(at));
     if (st && !st.isFile()) throw new UnsafePathError(`refusing to write ${f.path}: it exists and is not a regular file`);
     let before: Buffer | null = null;
     if (st && at) {
@@ -364,7 +375,10 @@ function apply(anchor: Anchor, changes: Changes, fs: FsOps, opts: ApplyOptions):
         state: 'prepare',
         writes: changed.map((p) => ({ path: p.path, sha256: sha256(p.contents), backup: p.before !== null })),
         deletes: removing,
-        dirs: missingDirs(anchor, changed.map((p) => p.path)),
+        dirs: missingDirs(
+          anchor,
+          changed.map((p) => p.path),
+        ),
       }
     : null;
   const saveJournal = (state: JournalFile['state']) => {
@@ -522,17 +536,20 @@ function readJournal(anchor: Anchor, rel: string): JournalFile | 'corrupt' | nul
   }
   try {
     const j = JSON.parse(text) as JournalFile;
-    const okPath = (p: unknown) => typeof p === 'string' && (() => {
-      try {
-        splitRel(p);
-        return true;
-      } catch {
-        return false;
-      }
-    })();
+    const okPath = (p: unknown) =>
+      typeof p === 'string' &&
+      (() => {
+        try {
+          splitRel(p);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
     if (j?.version !== 1 || typeof j.id !== 'string' || !ID_RE.test(j.id) || !['prepare', 'commit', 'rollback'].includes(j.state)) return 'corrupt';
     if (!Array.isArray(j.writes) || !Array.isArray(j.deletes) || !Array.isArray(j.dirs)) return 'corrupt';
-    if (!j.writes.every((w) => okPath(w?.path) && typeof w.sha256 === 'string' && /^[0-9a-f]{64}$/.test(w.sha256) && typeof w.backup === 'boolean')) return 'corrupt';
+    if (!j.writes.every((w) => okPath(w?.path) && typeof w.sha256 === 'string' && /^[0-9a-f]{64}$/.test(w.sha256) && typeof w.backup === 'boolean'))
+      return 'corrupt';
     if (!j.deletes.every((d) => okPath(d?.path) && typeof d.sha256 === 'string') || !j.dirs.every(okPath)) return 'corrupt';
     return j;
   } catch {
@@ -551,11 +568,14 @@ function readJournal(anchor: Anchor, rel: string): JournalFile | 'corrupt' | nul
 export interface RecoverOptions {
   procfs?: boolean;
   /**
-   * Whether the journal may complete a write of `path` with `contents`, or the removal of `path` now holding them. The journal
-   * sits in the project and can be forged like the manifest: the CLI passes its output-path policy here. Without
-   * it nothing is removed and every path is accepted.
+   * Whether deployspec could have written `contents` at `path` (`contents` null: whether it may write `path` at
+   * all). The journal sits in the project and can be forged like the manifest, side files included, so every
+   * action it asks for passes here first: a temporary moved into place, a backup put back (checked against the
+   * file it replaces), a new file removed, a file moved aside put back, a folder removed (checked as the folder of
+   * a file). The CLI passes its output-path policy and the prune rule. Without it nothing is removed and every
+   * path is accepted.
    */
-  allow?: (path: string, contents: string, removing: boolean) => boolean;
+  allow?: (path: string, contents: string | null, removing: boolean) => boolean;
 }
 
 export function recoverInterrupted(root: string, journalRel: string, fs: FsOps = realFs, opts: RecoverOptions = {}): Recovery {
@@ -615,11 +635,15 @@ export function recoverInterrupted(root: string, journalRel: string, fs: FsOps =
       for (const w of j.writes) {
         const bak = at(sidePath(w.path, j.id, 'bak'));
         const file = at(w.path);
-        if (j.state === 'rollback' && file) {
+        // Only the file this build put in place (its hash, and a file deployspec could have written there) is
+        // replaced by its backup or removed: a forged journal cannot put back or remove anything else.
+        const written = j.state === 'rollback' && file && isFile(file) ? fs.readFile(file) : null;
+        const ours = written !== null && sha256(written) === w.sha256 && (opts.allow?.(w.path, written.toString('utf8'), true) ?? true);
+        if (ours && file) {
           if (w.backup && bak && isFile(bak)) {
             fs.rename(bak, file);
             out.restored.push(w.path);
-          } else if (!w.backup && isFile(file) && sha256(fs.readFile(file)) === w.sha256) {
+          } else if (!w.backup && opts.allow) {
             fs.unlink(file); // a new file this build had already created
             out.removed.push(w.path);
           }
@@ -631,7 +655,7 @@ export function recoverInterrupted(root: string, journalRel: string, fs: FsOps =
       for (const { path: d } of j.deletes) {
         const aside = at(sidePath(d, j.id, 'del'));
         const file = at(d);
-        if (aside && file && isFile(aside) && !fs.lstat(file)) {
+        if (aside && file && isFile(aside) && !fs.lstat(file) && (opts.allow?.(d, fs.readFile(aside).toString('utf8'), true) ?? true)) {
           fs.rename(aside, file);
           out.restored.push(d);
         }
@@ -641,7 +665,11 @@ export function recoverInterrupted(root: string, journalRel: string, fs: FsOps =
     removeJournal(anchor, fs, journalRel, []);
     // Folders the rolled-back build created go too, when empty (the journal's own folder last).
     if (out.action === 'rolled back') {
+      // Only folders on the way to a file the journal may write: never `.git/refs` or the like.
+      const ways = j.writes.filter((w) => opts.allow?.(w.path, null, false) ?? true).map((w) => splitRel(w.path).join('/'));
       for (const d of [...j.dirs].reverse()) {
+        const dir = splitRel(d).join('/');
+        if (!ways.some((w) => w.startsWith(`${dir}/`))) continue;
         anchor.forget(d);
         const p = at(d);
         if (p && fs.lstat(p)?.isDirectory()) attempt(() => fs.rmdir(p));
