@@ -61,11 +61,12 @@ for (const [decl, block] of SECRET_DECLS) {
     test(`a ${decl} variable given a value through ${how}: error at the overrides, no file, value nowhere`, () => {
       const text = MINIMAL + block + overrides(NAME_OF[decl]!);
       const r = compileText(text);
-      // At the overrides: the secret's own entry, or (for a shape the platform rejects anyway) `overrides:`.
+      // At the overrides: the secret's own entry (found in the output, or as a `NAME=value` item by the rules before
+      // any target runs), or (for a shape the platform rejects anyway) `overrides:`.
       const line = text.split('\n').findIndex((l) => l.includes(NAME_OF[decl]!) && l.match(/^\s{6,}/)) + 1;
       const overridesLine = text.split('\n').findIndex((l) => l.trim() === 'overrides:') + 1;
       assert.ok(
-        r.diagnostics.some((d) => d.severity === 'error' && ((d.code === 'output/secret-value' && d.line === line) || (d.code.endsWith('/overrides-invalid') && d.line === overridesLine))),
+        r.diagnostics.some((d) => d.severity === 'error' && ((['output/secret-value', 'rule/secret-assignment'].includes(d.code) && d.line === line) || (d.code.endsWith('/overrides-invalid') && d.line === overridesLine))),
         r.diagnostics.map((d) => `${d.line} ${d.code}`).join('\n'),
       );
       assert.is(r.files.length, 0);
@@ -171,6 +172,41 @@ test('a password written unencoded (with /, #, ? or @ in it) is a password: refu
   // A port followed by a path is not a password.
   const r = compileText(MINIMAL + 'targets:\n  heroku:\n    buildpacks:\n      - https://registry.example.com:8443/@acme/buildpack.tgz\n');
   assert.not.ok(r.diagnostics.some((d) => d.code === 'rule/credentials-in-url'), JSON.stringify(r.diagnostics));
+});
+
+test('a command setting a secret-looking variable to a written value is refused at the command, masked, in no output', () => {
+  const places: [string, (c: string) => string][] = [
+    ['release.command', (c) => `release:\n  command: ${c}\n`],
+    ['processes.worker.command', (c) => `processes:\n  web:\n    command: gunicorn mysite.wsgi\n  worker:\n    command: ${c}\n`],
+    ['jobs.nightly.command', (c) => `jobs:\n  nightly:\n    schedule: "0 3 * * *"\n    command: ${c}\n`],
+    ['client.build', (c) => `client:\n  root: frontend\n  install: npm ci\n  build: ${c}\n  output: frontend/dist\n`],
+    ['targets.github-actions.test_command', (c) => `targets:\n  github-actions:\n    test_command: ${c}\n`],
+    ['targets.heroku.postdeploy', (c) => `targets:\n  heroku:\n    postdeploy: ${c}\n`],
+  ];
+  const commands = [
+    `STRIPE_API_KEY=${S} python manage.py migrate`,
+    `env API_TOKEN=${S} python worker.py`,
+    `cd app && DB_PASSWORD='${S} x' ./run.sh`,
+    `sh -c "SENTRY_DSN=${S} python x.py"`,
+    `docker run --env=API_KEY=${S} app`,
+  ];
+  for (const [where, block] of places) {
+    for (const c of commands) {
+      const text = MINIMAL + block(c);
+      const r = compileText(text);
+      const line = text.split('\n').findIndex((l) => l.includes(S)) + 1;
+      const e = r.diagnostics.find((d) => d.code === 'rule/secret-assignment');
+      assert.ok(e && e.severity === 'error' && e.line === line && e.path?.join('.') === where, `${where} ${c}: ${r.diagnostics.map((d) => `${d.line} ${d.code} ${d.path?.join('.')}`).join('; ')}`);
+      assert.is(r.files.length, 0);
+      noSentinel(text, r);
+      noSentinel(text, r, S);
+    }
+  }
+  // A value taken from the environment, an empty one, and public names are commands like any other.
+  for (const c of ['API_TOKEN=$API_TOKEN python worker.py', 'API_TOKEN="${API_TOKEN}" ./run', 'SECRET_KEY= python x.py', 'DEBUG=1 LOG_LEVEL=info python x.py', 'python manage.py test --keepdb', 'pytest -k test_token --ds=x.settings']) {
+    const r = compileText(MINIMAL + `release:\n  command: ${c}\n`);
+    assert.not.ok(r.diagnostics.some((d) => d.code === 'rule/secret-assignment'), c);
+  }
 });
 
 test('a URL with a user but no password, and a digest-pinned image, are fine', () => {

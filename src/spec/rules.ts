@@ -5,13 +5,13 @@
 import { closest, show } from '../diagnostics.js';
 import { checkCron } from './cron.js';
 import type { Finding } from './finding.js';
-import { hasCredentials, SECRET_NAME, URL_WITH_PASSWORD } from './secrets.js';
+import { hasCredentials, SECRET_NAME, secretAssignmentsIn, URL_WITH_PASSWORD } from './secrets.js';
 import type { DeploySpec, EnvObject } from './types.gen.js';
 
 type Rule = (spec: DeploySpec, out: Finding[]) => void;
 
 /** Findings about a secret written in the file: its value must not be echoed by code frames either. */
-const REDACTED = new Set(['secret-literal', 'secret-with-value', 'redefined-resource-var', 'credentials-in-url']);
+const REDACTED = new Set(['secret-literal', 'secret-with-value', 'redefined-resource-var', 'credentials-in-url', 'secret-assignment']);
 const err = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
   out.push({ severity: 'error', code: `rule/${code}`, message, hint, path, at, ...(REDACTED.has(code) ? { redact: true as const } : {}) });
 const warn = (out: Finding[], path: Finding['path'], code: string, message: string, hint: string, at: 'key' | 'value' = 'value') =>
@@ -191,13 +191,19 @@ const releaseUseful: Rule = (spec, out) => {
 /**
  * Every string of the spec outside `env:` (where the rules above decide, and `secret: false` may allow a public
  * value): a URL carrying credentials (`https://user:password@host`, `https://token@host`, `user:pw@registry/image`)
- * would be written into a generated file. Keys and values anywhere, target options and overrides included.
+ * or a command setting a secret-looking variable to a written value (`env API_TOKEN=sk_… python worker.py`) would be
+ * written into a generated file. Keys and values anywhere, target options and overrides included.
  */
 const noCredentialsInStrings: Rule = (spec, out) => {
   walkStrings(spec, [], (value, path) => {
     if (path[0] === 'env') return;
     if (hasCredentials(value)) {
       err(out, path, 'credentials-in-url', `${formatWhere(path)} is a URL with credentials (a password or token) written in deploy.yaml`, 'Remove the user and password from the URL; give the platform the credential as a secret (`env: {NAME: {secret: true}}`) instead.');
+    }
+    const assigned = [...new Set(secretAssignmentsIn(value).map((a) => a.name))];
+    if (assigned.length) {
+      const names = assigned.join(', ');
+      err(out, path, 'secret-assignment', `${formatWhere(path)} sets ${names}, a name that looks secret, to a value written in deploy.yaml`, `Declare it as a secret (\`env: {${assigned[0]}: {secret: true}}\`) and drop the assignment: the platform gives every process its variables. A public value goes under env with \`secret: false\` and a reason.`);
     }
   });
 };

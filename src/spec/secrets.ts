@@ -55,6 +55,29 @@ export function hasCredentials(s: string): boolean {
   return credentialsIn(s).length > 0;
 }
 
+/**
+ * `NAME=value` words whose name looks secret, as a command sets a variable for itself
+ * (`env API_TOKEN=sk_live_… python worker.py`, `STRIPE_KEY='x' ./run`): the value, when it is written out rather
+ * than expanded from a variable (`API_TOKEN=$API_TOKEN`, `"${X}"`) and not empty.
+ */
+const ASSIGNMENT = /(?<![A-Za-z0-9_$.-])([A-Z][A-Z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s;&|)`"'<>]+)/g;
+
+export function secretAssignmentsIn(s: string): { start: number; end: number; text: string; name: string }[] {
+  const out: { start: number; end: number; text: string; name: string }[] = [];
+  if (s.indexOf('=') < 0) return out;
+  ASSIGNMENT.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ASSIGNMENT.exec(s))) {
+    const name = m[1]!;
+    const value = m[2]!;
+    const inner = /^["']/.test(value) ? value.slice(1, -1) : value;
+    if (!SECRET_NAME.test(name) || !inner.trim() || inner.startsWith('$')) continue;
+    const start = m.index + name.length + 1;
+    out.push({ start, end: start + value.length, text: value, name });
+  }
+  return out;
+}
+
 /** Env names the spec declares secret, generated or taken from a resource, in the base spec and every environment. */
 export function declaredSecretNames(data: unknown): Set<string> {
   const names = new Set(IMPLIED_SECRET_NAMES);
@@ -176,9 +199,12 @@ function lineSpans(text: string, names: Set<string>): Span[] {
   return spans;
 }
 
-/** Spans of every URL credential in the text, wherever it is (comments and unparsable lines included). */
+/**
+ * Spans of every URL credential and every secret-looking `NAME=value` assignment in the text, wherever it is
+ * (commands, comments and unparsable lines included).
+ */
 function credentialSpans(text: string): Span[] {
-  return credentialsIn(text).map((c) => ({ start: c.start, end: c.end }));
+  return [...credentialsIn(text), ...secretAssignmentsIn(text)].map((c) => ({ start: c.start, end: c.end }));
 }
 
 interface SecretIndex {
@@ -226,6 +252,7 @@ export function secretIndex(text: string): SecretIndex {
       }
     }
     for (const c of credentialsIn(raw)) values.add(c.text);
+    for (const a of secretAssignmentsIn(raw)) values.add(/^["']/.test(a.text) ? a.text.slice(1, -1) : a.text);
   }
   const index: SecretIndex = { spans, values: [...values].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length), masked: maskSpans(text, spans) };
   if (cache.size > 16) cache.clear();
