@@ -54,6 +54,30 @@ export function dedupe(list: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/**
+ * The most work one spec may ask for: every environment (and the base spec) is compiled with each of its processes
+ * and jobs for every target, so time and memory grow with their product. 10,000 keeps a validate within seconds
+ * and its memory under a few hundred MiB, and leaves room for 5,000 processes alone or 1,000 environments of a few
+ * processes each.
+ */
+export const MAX_COMPILE_UNITS = 10_000;
+
+/** The compile units of a spec: for the base and each environment, one plus its processes and jobs after the overlay. */
+function compileSize(data: Record<string, unknown>, environments: string[]): { units: number; widest: number } {
+  const names = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v) : []);
+  const base = new Set([...names(data.processes).map((n) => `p:${n}`), ...names(data.jobs).map((n) => `j:${n}`)]);
+  let units = 1 + base.size;
+  let widest = base.size;
+  const overlays = (typeof data.environments === 'object' && data.environments !== null ? data.environments : {}) as Record<string, unknown>;
+  for (const e of environments) {
+    const o = (Object.hasOwn(overlays, e) ? overlays[e] : {}) as Record<string, unknown>;
+    const added = [...names(o?.processes).map((n) => `p:${n}`), ...names(o?.jobs).map((n) => `j:${n}`)].filter((k) => !base.has(k)).length;
+    units += 1 + base.size + added;
+    widest = Math.max(widest, base.size + added);
+  }
+  return { units, widest };
+}
+
 /** Load, validate and normalize. Validates the base spec and every environment, so one bad overlay fails them all. */
 export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeOptions = {}): Analysis {
   const loaded = loadSpec(file, input);
@@ -79,6 +103,18 @@ export function analyze(file: string, input: string | Uint8Array, opts: AnalyzeO
       code: 'env/unknown',
       message: `unknown environment ${show(env)}`,
       hint: environments.length ? `Defined environments: ${environments.join(', ')}.` : `Add \`environments: {${env}: {...}}\` to deploy.yaml, or build without --env.`,
+      ...where,
+    });
+    return result(diagnostics, environments);
+  }
+  const size = compileSize(data, environments);
+  if (size.units > MAX_COMPILE_UNITS) {
+    const where = baseLoc.place(environments.length ? ['environments'] : ['processes'], 'key');
+    diagnostics.push({
+      severity: 'error',
+      code: 'spec/too-large',
+      message: `the spec needs ${size.units.toLocaleString('en-US')} process compiles (up to ${size.widest.toLocaleString('en-US')} processes and jobs in each of ${(environments.length + 1).toLocaleString('en-US')} builds: the base spec and ${environments.length.toLocaleString('en-US')} environments); deployspec compiles at most ${MAX_COMPILE_UNITS.toLocaleString('en-US')}`,
+      hint: 'Split the environments or the processes over several spec files (`deployspec build other.yaml`): every environment is compiled with every process for every target.',
       ...where,
     });
     return result(diagnostics, environments);

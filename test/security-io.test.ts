@@ -180,6 +180,31 @@ test('1,000 environments with a warning each are all reported (their speed is in
   }
 });
 
+test('a spec whose environments times processes would take minutes is one error at environments, before any compile', () => {
+  const spec = (processes: number, envs: number, overlayProcesses = 0) => {
+    const lines = ['version: 1', 'name: big', 'django:', '  project: big', 'processes:', '  web:', '    command: gunicorn big.wsgi'];
+    for (let i = 1; i < processes; i++) lines.push(`  w${i}:`, `    command: python worker.py ${i}`);
+    if (envs) lines.push('environments:');
+    for (let e = 0; e < envs; e++) {
+      lines.push(`  e${e}:`, '    env:', `      LEVEL: "${e}"`);
+      if (overlayProcesses) lines.push('    processes:', ...Array.from({ length: overlayProcesses }, (_, i) => [`      x${i}:`, `        command: python x.py ${i}`]).flat());
+    }
+    return lines.join('\n') + '\n';
+  };
+  const refused = (text: string) => analyze('deploy.yaml', text).diagnostics.filter((d) => d.code === 'spec/too-large');
+  // 200 processes in 300 environments took minutes and over 1.5 GB; 201 x 301 = 60,501 compiles.
+  const big = spec(200, 300);
+  const e = refused(big);
+  assert.is(e.length, 1);
+  assert.is(e[0]!.line, big.split('\n').indexOf('environments:') + 1);
+  assert.match(e[0]!.message, /60,501 process compiles/);
+  assert.is(analyze('deploy.yaml', big).model, null);
+  // Processes an overlay adds count in its environment: none in the base, 20 added in each of 500 environments.
+  assert.is(refused(spec(0, 500, 20)).length, 1);
+  // Within the limit: 99 processes in 99 environments, 1,000 environments of 4 processes, 5,000 processes alone.
+  for (const text of [spec(99, 99), spec(4, 1000), spec(5000, 0)]) assert.equal(analyze('deploy.yaml', text).diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
 // --- class 13 ----------------------------------------------------------------------------------------------------
 
 const ESC = '\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J\x1b[H\u009b31m\u202e';
