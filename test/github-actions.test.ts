@@ -157,9 +157,12 @@ t('test_command is the project\'s own; a command that is not plain words runs th
   whole('make +=x');
   whole('check ==x');
   whole('run = x');
+  // bash's reserved words, and any case of them (shellcheck: a typo for the keyword).
+  for (const w of ['for', 'Do', 'If x', 'DONE', 'Select', 'time pytest', 'Esac', 'then x']) whole(w);
+  plain('Doit --fast');
   plain('pytest a=b --ds=x.y a+=b -k=1');
   // Every form above is a script shellcheck accepts as it is emitted.
-  const runs = ['pytest -q', './run-tests.sh --fast', 'pytest a=b --ds=x.y a+=b -k=1', 'tJ =ziOg 0@x3', 'make +=x', 'check ==x', 'run = x', '+%', '0.'].map((c) => scriptCommand(c).run);
+  const runs = ['pytest -q', './run-tests.sh --fast', 'pytest a=b --ds=x.y a+=b -k=1', 'tJ =ziOg 0@x3', 'make +=x', 'check ==x', 'run = x', '+%', '0.', 'Do', 'If x', 'for', 'Doit --fast'].map((c) => scriptCommand(c).run);
   if (shellcheckVersion) assert.equal(shellcheck(runs.map((run, i) => ({ name: String(i), script: `#!/bin/bash\n${run}\n` }))), []);
   assert.ok(shellcheckVersion || process.env.CI !== 'true', 'CI has shellcheck');
   const { wf } = workflowOf(replaced('  github-actions:\n', '  github-actions:\n    test_command: pytest -q --ds=tracker.settings\n'));
