@@ -209,6 +209,27 @@ test('a command setting a secret-looking variable to a written value is refused 
   }
 });
 
+test('snake_case secret names are secrets too: in overrides, in commands and in code frames', () => {
+  for (const [how, block] of [
+    ['heroku env', `targets:\n  heroku:\n    overrides:\n      env:\n        stripe_api_key:\n          value: ${S}\n`],
+    ['compose environment', `targets:\n  docker:\n    overrides:\n      services:\n        web:\n          environment:\n            db_password: ${S}\n`],
+    ['digitalocean envs', `targets:\n  digitalocean:\n    overrides:\n      envs:\n        - key: webhook_token\n          value: ${S}\n`],
+    ['a command', `release:\n  command: api_key=${S} python manage.py migrate\n`],
+  ] as const) {
+    const text = MINIMAL + block;
+    const r = compileText(text);
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error' && (d.code === 'output/secret-value' || d.code === 'rule/secret-assignment')), `${how}: ${r.diagnostics.map((d) => d.code).join(', ')}`);
+    assert.is(r.files.length, 0, how);
+    noSentinel(text, r);
+    assert.not.ok(maskSecrets(text).includes(S), how);
+  }
+  // Field names of platform files are not variable names: a bare key or secret, camelCase, or a word inside a name.
+  for (const name of ['key', 'secret', 'secretKeyRef', 'monkey', 'keyboard_layout', 'tokenizer']) {
+    const r = compileText(MINIMAL + `targets:\n  heroku:\n    overrides:\n      env:\n        ${name}:\n          value: plain-value\n`);
+    assert.not.ok(r.diagnostics.some((d) => d.severity === 'error'), `${name}: ${r.diagnostics.map((d) => d.code).join(', ')}`);
+  }
+});
+
 test('a URL with a user but no password, and a digest-pinned image, are fine', () => {
   const text = MINIMAL + 'targets:\n  kubernetes:\n    image: registry.example.com/acme/app:1.0@sha256:' + 'a'.repeat(64) + '\n  heroku:\n    buildpacks:\n      - heroku/python\n';
   const r = compileText(text);

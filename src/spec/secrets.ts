@@ -15,6 +15,17 @@ import type { Diagnostic } from '../diagnostics.js';
 /** Names that look like they hold a secret. */
 export const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?)$|PASSWORD|SECRET/;
 /**
+ * The same in lower case, where a platform allows it (Heroku config vars, compose environments): a snake_case name
+ * ending in one of the words (`stripe_api_key`, `db_password`). A bare `key` or `secret` is not one: platform files
+ * use them as field names (`secretKeyRef: {name, key}`).
+ */
+const LOWER_SECRET_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:key|secret|token|password|passwd|pwd|dsn|credentials?)$/;
+
+/** Whether a variable name looks like it holds a secret, in upper case or snake_case. */
+export function looksSecret(name: string): boolean {
+  return SECRET_NAME.test(name) || LOWER_SECRET_NAME.test(name);
+}
+/**
  * `user:password` before the `@` of a URL. A password is written unencoded as often as not, so it runs to the last
  * `@` of the word and may hold `/`, `?`, `#` and `@`, unless it is a port followed by a path
  * (`https://host:8080/@scope/pkg`).
@@ -60,7 +71,7 @@ export function hasCredentials(s: string): boolean {
  * (`env API_TOKEN=sk_live_… python worker.py`, `STRIPE_KEY='x' ./run`): the value, when it is written out rather
  * than expanded from a variable (`API_TOKEN=$API_TOKEN`, `"${X}"`) and not empty.
  */
-const ASSIGNMENT = /(?<![A-Za-z0-9_$.-])([A-Z][A-Z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s;&|)`"'<>]+)/g;
+const ASSIGNMENT = /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s;&|)`"'<>]+)/g;
 
 export function secretAssignmentsIn(s: string): { start: number; end: number; text: string; name: string }[] {
   const out: { start: number; end: number; text: string; name: string }[] = [];
@@ -71,7 +82,7 @@ export function secretAssignmentsIn(s: string): { start: number; end: number; te
     const name = m[1]!;
     const value = m[2]!;
     const inner = /^["']/.test(value) ? value.slice(1, -1) : value;
-    if (!SECRET_NAME.test(name) || !inner.trim() || inner.startsWith('$')) continue;
+    if (!looksSecret(name) || !inner.trim() || inner.startsWith('$')) continue;
     const start = m.index + name.length + 1;
     out.push({ start, end: start + value.length, text: value, name });
   }
@@ -118,7 +129,7 @@ const ENTRY_NAME_KEYS = ['key', 'name'];
  */
 function documentSpans(doc: Document.Parsed, names: Set<string>, text: string): Span[] {
   const spans: Span[] = [];
-  const isSecret = (n: string) => SECRET_NAME.test(n) || names.has(n);
+  const isSecret = (n: string) => looksSecret(n) || names.has(n);
   const whole = (n: unknown) => {
     const r = (n as Node | null)?.range;
     if (!r || r[1] <= r[0]) return;
@@ -192,7 +203,7 @@ function lineSpans(text: string, names: Set<string>): Span[] {
   while ((m = re.exec(text))) {
     const name = m[3]!;
     const rest = m[4]!;
-    if (!rest || !(SECRET_NAME.test(name) || names.has(name))) continue;
+    if (!rest || !(looksSecret(name) || names.has(name))) continue;
     const start = m.index + m[0].length - rest.length;
     spans.push({ start, end: start + rest.length });
   }
@@ -381,7 +392,7 @@ function valuesInInstructions(text: string, isSecret: (name: string) => boolean,
  * must not either, unless the model holds it as a plain variable (`plain`).
  */
 export function secretsWithValues(path: string, contents: string, secret: ReadonlySet<string>, plain: ReadonlySet<string>, written?: ReadonlySet<string>): string[] {
-  const isSecret = (n: string) => secret.has(n) || (SECRET_NAME.test(n) && !plain.has(n));
+  const isSecret = (n: string) => secret.has(n) || (looksSecret(n) && !plain.has(n));
   const found = new Set<string>();
   const result = () => [...found].filter((n) => secret.has(n) || !written || written.has(n)).sort();
   const lower = path.toLowerCase();
