@@ -95,4 +95,18 @@ test('__proto__ in an environment overlay and in overrides never pollutes or dis
   else assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
 });
 
+
+test('an environment name ending in a hyphen is refused by the schema at its line: it would end app names, namespaces and host names', () => {
+  for (const name of ['staging-', 'a-', 'pr-12-']) {
+    const r = compileText(`${MINIMAL}environments:\n  ${name}: {}\n`);
+    const e = r.diagnostics.find((d) => d.severity === 'error');
+    assert.ok(e && e.line === 6 && e.code.startsWith('schema/'), `${name}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.code, d.message]))}`);
+    assert.is(r.files.length, 0, name);
+  }
+  for (const name of ['y', 'pr-12', 'a1']) {
+    const r = compileText(`${MINIMAL}environments:\n  ${name}: {}\n`);
+    assert.not.ok(r.diagnostics.some((d) => d.severity === 'error' && d.line === 6), `${name}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === 'error'))}`);
+  }
+});
+
 test.run();
