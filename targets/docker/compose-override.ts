@@ -58,8 +58,12 @@ export function composeOverride(env: string, production: string, own: string): {
     if (d !== undefined) data[k] = d;
   }
   for (const k of Object.keys(base)) if (!(k in mine)) lost.push(k);
-  // An empty override still names the services block, so the file is a compose file compose accepts.
-  if (!Object.keys(data).length) data.services = {};
+  // An empty override still names one service: docker-compose v1 takes a file whose `services` is empty for its
+  // version 1 format and refuses to merge it over compose.yaml ("Version mismatch"); an empty service merges to nothing.
+  if (!Object.keys(data).length) {
+    const first = isObj(base.services) ? Object.keys(base.services)[0] : undefined;
+    data.services = first === undefined ? {} : { [first]: {} };
+  }
   const findings: Finding[] = [];
   if (lost.length) {
     findings.push({
