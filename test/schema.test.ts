@@ -59,4 +59,15 @@ test('`deployspec schema` prints the schema file byte for byte', () => {
   assert.ok(r.stdout === schemaText, 'schema output differs from schema/deploy.schema.json');
 });
 
+test('runtime.python: a patch version with a leading zero is refused at its line; it would name no Docker tag, CI image or pyenv version', () => {
+  const spec = (v: string) => `version: 1\nname: mysite\ndjango:\n  project: mysite\nruntime:\n  python: "${v}"\n`;
+  for (const v of ['3.11.01', '3.12.00', '3.9.09']) {
+    const errors = analyzeText(spec(v)).diagnostics.filter((d) => d.severity === 'error');
+    assert.ok(errors.some((d) => d.line === 6 && d.code.startsWith('schema/')), `${v}: ${JSON.stringify(errors.map((d) => [d.line, d.code]))}`);
+  }
+  for (const v of ['3.11', '3.11.0', '3.12.10', '3.9.7']) {
+    assert.equal(analyzeText(spec(v)).diagnostics.filter((d) => d.severity === 'error'), [], v);
+  }
+});
+
 test.run();

@@ -44,7 +44,7 @@ export const DEFAULTS = {
 /** Every pattern the schema states, by dotted spec path. */
 export const PATTERNS = {
   "name": new RegExp("^[a-z][a-z0-9-]{0,28}[a-z0-9]$", 'u'),
-  "runtime.python": new RegExp("^3\\.(9|1[0-9])(\\.[0-9]{1,2})?$", 'u'),
+  "runtime.python": new RegExp("^3\\.(9|1[0-9])(\\.(0|[1-9][0-9]?))?$", 'u'),
   "runtime.node": new RegExp("^(1[8-9]|2[0-9])$", 'u'),
   "django.project": new RegExp("^(?!(.*[.:])?(False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield)([.:]|$))[A-Za-z_][A-Za-z0-9_]*$", 'u'),
   "django.root": new RegExp("^(?!/)(?![A-Za-z]:)(?!(.*/)?\\.\\.(/|$))(?!(.*/)?-)[^\\u0000-\\u001f\\\\]*$", 'u'),
