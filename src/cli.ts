@@ -13,6 +13,7 @@ import type { Colors } from './format.js';
 import { causeOf } from './io/errors.js';
 import { displayPath, findSpec, projectFacts, readSpecBytes } from './io/read.js';
 import { escapeLine, jsonText } from './io/terminal.js';
+import { declaredSecretNames } from './spec/secrets.js';
 import { TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { TargetName } from '../targets/index.js';
 import { UsageError } from './commands/io.js';
@@ -611,6 +612,7 @@ async function buildCommand(c: Ctx, diffOnly: boolean): Promise<number> {
     text: format === 'text',
     quiet: c.quiet,
     diffs: format === 'json' || format === 'text' || mode !== 'write',
+    secrets: declaredSecretNames(result.loaded.data),
   });
   const code = outcome.code;
   if (format === 'json') {

@@ -319,4 +319,70 @@ test('CLI: config prints a valid spec without the secret values only the build r
   }
 });
 
+// --- values under a secret's name in any shape, credentials in any env string, diffs of committed files -----------
+
+const SHAPES: [string, string][] = [
+  ['a misspelt value key', `env:\n  API_TOKEN:\n    valeu: ${S}\n`],
+  ['an unknown key beside secret: true', `env:\n  API_TOKEN: {secret: true, default: ${S}}\n`],
+  ['a flow list', `env:\n  API_TOKEN: [${S}]\n`],
+  ['a block list', `env:\n  STRIPE_KEY:\n    - ${S}\n`],
+  ['secret: false without a reason, in an overlay', `env:\n  API_TOKEN: {secret: true}\nenvironments:\n  staging:\n    env:\n      API_TOKEN: {secret: false, value: ${S}}\n`],
+];
+for (const [how, block] of SHAPES) {
+  test(`a secret's value as ${how}: an error, the value in no frame, message or JSON`, () => {
+    const text = MINIMAL + block;
+    const r = compileText(text);
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
+    noSentinel(text, r);
+  });
+}
+
+const CARRIED: [string, string][] = [
+  ['a token as the user of a URL in a plain value', `env:\n  PIP_EXTRA_INDEX_URL: https://ghp_${S}@github.com/acme/pkgs\n`],
+  ['a secret-looking NAME=value in a plain value', `env:\n  GUNICORN_CMD_ARGS: "--env SECRET_KEY=${S}"\n`],
+  ['a URL with a password in a description', `env:\n  STRIPE_API_KEY: {secret: true, description: "from https://bot:${S}@vault.example.com/x"}\n`],
+  ['an assignment in a description', `env:\n  GREETING: {value: hi, description: "export API_TOKEN=${S} first"}\n`],
+  ["bash's += assignment in a command", `client:\n  root: frontend\n  build: API_TOKEN+=${S} npm run build\n`],
+];
+for (const [how, block] of CARRIED) {
+  test(`${how}: an error at its line, no file, value nowhere`, () => {
+    const text = MINIMAL + block;
+    const r = compileText(text);
+    const line = text.split('\n').findIndex((l) => l.includes(S)) + 1;
+    assert.ok(
+      r.diagnostics.some((d) => d.severity === 'error' && ['rule/secret-literal', 'rule/secret-assignment', 'rule/credentials-in-url'].includes(d.code) && d.line === line),
+      r.diagnostics.map((d) => `${d.line} ${d.code}`).join('\n'),
+    );
+    assert.is(r.files.length, 0);
+    noSentinel(text, r);
+  });
+}
+
+test('CLI: build --check and diff mask a secret that a committed file on disk gives a value', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-secret-diff-'));
+  writeFileSync(join(dir, 'deploy.yaml'), MINIMAL + 'env:\n  API_TOKEN: {secret: true}\n  BILLING: {secret: true}\n');
+  assert.is(runCli(['build', '--target', 'heroku'], { cwd: dir }).status, 0);
+  const app = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8'));
+  app.env.API_TOKEN = { value: S };
+  app.env.BILLING = { value: `${S}"b` };
+  writeFileSync(join(dir, 'app.json'), JSON.stringify(app, null, 2));
+  for (const args of [['build', '--check', '--target', 'heroku'], ['diff'], ['build', '--check', '--format', 'json']]) {
+    const r = runCli(args, { cwd: dir });
+    assert.is(r.status, args[0] === 'diff' ? 0 : 1, r.stderr);
+    assert.ok(r.stdout.includes('***'), r.stdout);
+    assert.not.ok((r.stdout + r.stderr).includes(S), `${args.join(' ')}:\n${r.stdout}${r.stderr}`);
+  }
+});
+
+test('init: a project value carrying a token URL or a secret assignment is declared secret, never copied', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deployspec-secret-init-'));
+  writeFileSync(join(dir, 'manage.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n');
+  writeFileSync(join(dir, 'requirements.txt'), 'django>=4.2\ngunicorn\n');
+  writeFileSync(join(dir, 'app.json'), JSON.stringify({ name: 'mysite', env: { SIGNUP_URL: { value: `https://tok${S}@github.com/x` }, GUNICORN_CMD_ARGS: `--env API_TOKEN=${S}` } }));
+  const r = runCli(['init', '--stdout', '--name', 'mysite', '--project', 'mysite'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(/SIGNUP_URL:\n\s+secret: true/.test(r.stdout), r.stdout);
+  assert.not.ok((r.stdout + r.stderr).includes(S), r.stdout + r.stderr);
+});
+
 test.run();

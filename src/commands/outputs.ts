@@ -75,12 +75,20 @@ export interface OutputOptions {
   quiet?: boolean;
   /** Compute each changed file's diff for the returned report. */
   diffs?: boolean;
+  /** The spec's secret names: their values, in a file on disk, are shown masked in diffs. */
+  secrets?: ReadonlySet<string>;
 }
 
-/** A unified diff from what is on disk to what the build wants there. */
-export async function unifiedDiff(path: string, before: string | null, after: string | null): Promise<string> {
+/**
+ * A unified diff from what is on disk to what the build wants there. A file on disk may give a secret a value (edited
+ * by hand, written by another tool): both sides are shown with every secret's value masked (`maskFileSecrets`), so a
+ * CI log of `build --check` never prints it.
+ */
+export async function unifiedDiff(path: string, before: string | null, after: string | null, secrets?: ReadonlySet<string>): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');
-  const patch = createTwoFilesPatch(before === null ? '/dev/null' : `a/${path}`, after === null ? '/dev/null' : `b/${path}`, before ?? '', after ?? '', '', '');
+  const { maskFileSecrets } = await import('../spec/secrets.js');
+  const mask = (t: string | null) => (t === null ? '' : maskFileSecrets(path, t, secrets));
+  const patch = createTwoFilesPatch(before === null ? '/dev/null' : `a/${path}`, after === null ? '/dev/null' : `b/${path}`, mask(before), mask(after), '', '');
   // The first line is a `===` banner; drop it so the output reads like `git diff`. File contents can hold terminal
   // escapes: they are printed inert.
   return escapeControls(patch.replace(/^=+\n/, ''));
@@ -131,7 +139,13 @@ export interface OutputOutcome {
   manifest: 'unchanged' | 'create' | 'update';
 }
 
-async function reports(plan: BuildPlan, files: readonly OutputFile[], shown: (p: string) => string, withDiff: (i: PlanItem) => boolean): Promise<FileReport[]> {
+async function reports(
+  plan: BuildPlan,
+  files: readonly OutputFile[],
+  shown: (p: string) => string,
+  withDiff: (i: PlanItem) => boolean,
+  secrets?: ReadonlySet<string>,
+): Promise<FileReport[]> {
   const envOf = new Map(files.map((f) => [f.path, f.environment]));
   const out: FileReport[] = [];
   for (const i of plan.items) {
@@ -144,7 +158,8 @@ async function reports(plan: BuildPlan, files: readonly OutputFile[], shown: (p:
       ...(i.reason ? { reason: i.reason } : {}),
       description: describe(i),
     };
-    if (withDiff(i) && i.action !== 'unchanged' && i.action !== 'gone' && i.action !== 'forget') r.diff = await unifiedDiff(shown(i.path), i.before, i.after);
+    if (withDiff(i) && i.action !== 'unchanged' && i.action !== 'gone' && i.action !== 'forget')
+      r.diff = await unifiedDiff(shown(i.path), i.before, i.after, secrets);
     out.push(r);
   }
   return out;
@@ -176,7 +191,7 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
     if (opts.text && outSt && lstatOrNull(resolve(outDir, JOURNAL_PATH)))
       io.err(`${c.yellow('note')}: an interrupted build left ${shown(JOURNAL_PATH)}; run \`deployspec build\` to finish or undo it\n`);
     const code = await report(io, plan, files, opts, shown, upToDate);
-    return { code, files: await reports(plan, files, shown, () => !!opts.diffs), manifest: manifestAction(plan) };
+    return { code, files: await reports(plan, files, shown, () => !!opts.diffs, opts.secrets), manifest: manifestAction(plan) };
   }
 
   const created = !outSt;
@@ -198,11 +213,11 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
           io.err(
             `${c.red('left alone')} ${shown(i.path)}: ${describe(i)}; re-run with --force to overwrite it${i.after === null ? ' (or delete it by hand)' : ''}\n`,
           );
-          io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+          io.out(await unifiedDiff(shown(i.path), i.before, i.after, opts.secrets));
         }
         io.err(`nothing written: deployspec never replaces a file it did not generate (or that was edited) without --force\n`);
       }
-      return { code: 1, files: await reports(plan, files, shown, (i) => i.action === 'conflict'), manifest: 'unchanged' };
+      return { code: 1, files: await reports(plan, files, shown, (i) => i.action === 'conflict', opts.secrets), manifest: 'unchanged' };
     }
     const result = applyChanges(outDir, { writes: plan.writes, deletes: plan.deletes }, undefined, { journal: JOURNAL_PATH });
     ok = true;
@@ -211,7 +226,7 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
         if (i.action === 'overwrite') io.err(`${c.yellow('overwrote')} ${shown(i.path)} (${describe(i)}; --force)\n`);
         else if (i.action === 'update' && i.reason === 'adopted') {
           io.err(`${c.bold('adopted')} ${shown(i.path)} (${describe(i)}):\n`);
-          io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+          io.out(await unifiedDiff(shown(i.path), i.before, i.after, opts.secrets));
         } else if (i.action === 'create' || i.action === 'update') io.err(`${c.bold('wrote')} ${shown(i.path)}\n`);
         else if (i.action === 'unchanged') io.err(`${c.dim('unchanged')} ${shown(i.path)}\n`);
         else if (i.action === 'prune') io.err(`${c.bold('removed')} ${shown(i.path)}\n`);
@@ -223,7 +238,7 @@ export async function handleOutputs(io: Io, outDir: string, files: readonly Outp
       for (const i of plan.items)
         if (i.action === 'stale') io.err(`${c.yellow('stale')} ${shown(i.path)}: no longer generated; run with --prune to remove it\n`);
     }
-    return { code: 0, files: await reports(plan, files, shown, () => false), manifest: manifestAction(plan) };
+    return { code: 0, files: await reports(plan, files, shown, () => false, opts.secrets), manifest: manifestAction(plan) };
   } finally {
     lock.release();
     if (created && !ok) {
@@ -248,7 +263,7 @@ async function report(
   const changed = plan.items.filter((i) => i.action !== 'unchanged');
   if (opts.mode === 'check' || opts.mode === 'diff') {
     for (const i of changed) {
-      if (opts.text && i.action !== 'gone' && i.action !== 'forget') io.out(await unifiedDiff(shown(i.path), i.before, i.after));
+      if (opts.text && i.action !== 'gone' && i.action !== 'forget') io.out(await unifiedDiff(shown(i.path), i.before, i.after, opts.secrets));
       if (opts.text) io.err(`${c.yellow('stale')} ${shown(i.path)}: ${describe(i)}\n`);
     }
     if (plan.manifest.before !== plan.manifest.after && opts.text)

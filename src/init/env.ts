@@ -3,7 +3,8 @@
  * or value says so), and the last pass that drops what would not validate. Platform importers live in their
  * target's folder.
  */
-import { SECRET_NAME, URL_WITH_PASSWORD } from '../spec/rules.js';
+import { SECRET_NAME } from '../spec/rules.js';
+import { carriesSecret } from '../spec/secrets.js';
 import { DEF_PATTERNS } from '../spec/schema.gen.js';
 import { deleteIn, getIn, setIn } from './draft.js';
 import type { Draft, Json } from './draft.js';
@@ -38,9 +39,12 @@ export function addEnv(d: Draft, name: string, value: Json, source: string, plat
   setIn(d, ['env', name], value, source);
 }
 
-/** A plain value, unless the name or value says it is secret: then only the name is carried over. */
+/**
+ * A plain value, unless the name or value says it is secret (a URL with a password or token, a secret-looking
+ * `NAME=value`): then only the name is carried over.
+ */
 export function plainOrSecret(d: Draft, name: string, value: string, description: string | undefined, source: string): Json {
-  if (SECRET_NAME.test(name) || URL_WITH_PASSWORD.test(value)) {
+  if (SECRET_NAME.test(name) || carriesSecret(value)) {
     d.skipped.push(`${source}: the value of ${name} (it looks secret: set it on the platform)`);
     return description ? { secret: true, description } : { secret: true };
   }

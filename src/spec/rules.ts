@@ -5,7 +5,7 @@
 import { closest, show } from '../diagnostics.js';
 import { checkCron } from './cron.js';
 import type { Finding } from './finding.js';
-import { hasCredentials, SECRET_NAME, secretAssignmentsIn, URL_WITH_PASSWORD } from './secrets.js';
+import { carriesSecret, hasCredentials, SECRET_NAME, secretAssignmentsIn } from './secrets.js';
 import type { DeploySpec, EnvObject } from './types.gen.js';
 
 type Rule = (spec: DeploySpec, out: Finding[]) => void;
@@ -83,8 +83,8 @@ const envVarsAreConsistent: Rule = (spec, out) => {
       const value = String(raw);
       if (SECRET_NAME.test(name)) {
         err(out, path, 'secret-literal', `${name} looks like a secret but has a value written in deploy.yaml`, `Remove the value and write \`${name}: {secret: true}\`, then set it on the platform; if it really is public, write \`{value: ..., secret: false, reason: ...}\`.`);
-      } else if (URL_WITH_PASSWORD.test(value)) {
-        err(out, path, 'secret-literal', `${name} is a URL with a password written in deploy.yaml`, `Make it a secret: \`${name}: {secret: true}\`, and set it on the platform.`);
+      } else if (carriesSecret(value)) {
+        err(out, path, 'secret-literal', `${name} carries a credential (a URL with a password or token, or a secret-looking NAME=value) written in deploy.yaml`, `Make it a secret: \`${name}: {secret: true}\`, and set it on the platform.`);
       }
       continue;
     }
@@ -101,7 +101,7 @@ const envVarsAreConsistent: Rule = (spec, out) => {
     }
     if (raw.value !== undefined && raw.secret !== false && kinds.length === 1) {
       if (SECRET_NAME.test(name)) err(out, [...path, 'value'], 'secret-literal', `${name} looks like a secret but has a value written in deploy.yaml`, 'Use `secret: true` and set it on the platform, or add `secret: false` with a `reason` if the value is public.');
-      else if (URL_WITH_PASSWORD.test(String(raw.value))) err(out, [...path, 'value'], 'secret-literal', `${name} is a URL with a password written in deploy.yaml`, 'Make it a secret (`secret: true`) and set it on the platform.');
+      else if (carriesSecret(String(raw.value))) err(out, [...path, 'value'], 'secret-literal', `${name} carries a credential (a URL with a password or token, or a secret-looking NAME=value) written in deploy.yaml`, 'Make it a secret (`secret: true`) and set it on the platform.');
     }
     if (raw.secret === false && raw.value !== undefined && !raw.reason) {
       err(out, [...path, 'secret'], 'missing-reason', `${name} is marked \`secret: false\` without a reason`, 'Add `reason:` saying why this value may be committed (e.g. "publishable test key").', 'key');
@@ -189,14 +189,15 @@ const releaseUseful: Rule = (spec, out) => {
 };
 
 /**
- * Every string of the spec outside `env:` (where the rules above decide, and `secret: false` may allow a public
- * value): a URL carrying credentials (`https://user:password@host`, `https://token@host`, `user:pw@registry/image`)
+ * Every string of the spec but the values under `env:` (where the rules above decide, and `secret: false` may allow a
+ * public value; a variable's `description` and `reason` are checked here, they are written too): a URL carrying
+ * credentials (`https://user:password@host`, `https://token@host`, `user:pw@registry/image`)
  * or a command setting a secret-looking variable to a written value (`env API_TOKEN=sk_… python worker.py`) would be
  * written into a generated file. Keys and values anywhere, target options and overrides included.
  */
 const noCredentialsInStrings: Rule = (spec, out) => {
   walkStrings(spec, [], (value, path) => {
-    if (path[0] === 'env') return;
+    if (path[0] === 'env' && (path.length === 2 || (path.length === 3 && path[2] === 'value'))) return;
     if (hasCredentials(value)) {
       err(out, path, 'credentials-in-url', `${formatWhere(path)} is a URL with credentials (a password or token) written in deploy.yaml`, 'Remove the user and password from the URL; give the platform the credential as a secret (`env: {NAME: {secret: true}}`) instead.');
     }

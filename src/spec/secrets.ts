@@ -68,10 +68,10 @@ export function hasCredentials(s: string): boolean {
 
 /**
  * `NAME=value` words whose name looks secret, as a command sets a variable for itself
- * (`env API_TOKEN=sk_live_… python worker.py`, `STRIPE_KEY='x' ./run`): the value, when it is written out rather
+ * (`env API_TOKEN=sk_live_… python worker.py`, `STRIPE_KEY='x' ./run`, bash's `API_TOKEN+=x`): the value, when it is written out rather
  * than expanded from a variable (`API_TOKEN=$API_TOKEN`, `"${X}"`) and not empty.
  */
-const ASSIGNMENT = /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s;&|)`"'<>]+)/g;
+const ASSIGNMENT = /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_]*)(\+?=)("[^"\n]*"|'[^'\n]*'|[^\s;&|)`"'<>]+)/g;
 
 export function secretAssignmentsIn(s: string): { start: number; end: number; text: string; name: string }[] {
   const out: { start: number; end: number; text: string; name: string }[] = [];
@@ -80,13 +80,21 @@ export function secretAssignmentsIn(s: string): { start: number; end: number; te
   let m: RegExpExecArray | null;
   while ((m = ASSIGNMENT.exec(s))) {
     const name = m[1]!;
-    const value = m[2]!;
+    const value = m[3]!;
     const inner = /^["']/.test(value) ? value.slice(1, -1) : value;
     if (!looksSecret(name) || !inner.trim() || inner.startsWith('$')) continue;
-    const start = m.index + name.length + 1;
+    const start = m.index + name.length + m[2]!.length;
     out.push({ start, end: start + value.length, text: value, name });
   }
   return out;
+}
+
+/**
+ * Whether a string carries a credential whatever name it is stored under: a URL with a password or a token as its
+ * user, or a secret-looking `NAME=value` (`GUNICORN_CMD_ARGS: "--env SECRET_KEY=…"`).
+ */
+export function carriesSecret(s: string): boolean {
+  return hasCredentials(s) || secretAssignmentsIn(s).length > 0;
 }
 
 /** Env names the spec declares secret, generated or taken from a resource, in the base spec and every environment. */
@@ -121,6 +129,8 @@ export interface Span {
 }
 
 const ENTRY_NAME_KEYS = ['key', 'name'];
+/** The fields of an env entry that never hold its value. */
+const ENTRY_FIELDS = new Set(['secret', 'generate', 'from', 'required', 'scope', 'description', 'reason', 'type', 'key', 'name']);
 
 /**
  * Source spans of every secret-looking value in a parsed document: values of secret names (as mapping keys, as
@@ -152,6 +162,12 @@ function documentSpans(doc: Document.Parsed, names: Set<string>, text: string): 
     const p = map.items.find((i) => isPair(i) && isScalar(i.key) && String(i.key.value) === key);
     return p && isScalar(p.value) ? p.value.value : undefined;
   };
+  // An entry is public only when it says so and why (`secret: false` with a `reason`); without the reason it is an
+  // error that quotes the line, and the value is still a secret's.
+  const isPublic = (map: unknown) => {
+    const reason = scalarOf(map, 'reason');
+    return scalarOf(map, 'secret') === false && typeof reason === 'string' && reason.trim() !== '';
+  };
   const walk = (n: unknown, depth: number): void => {
     if (depth > 64 || n === null || n === undefined) return;
     if (isScalar(n)) {
@@ -169,7 +185,7 @@ function documentSpans(doc: Document.Parsed, names: Set<string>, text: string): 
       return;
     }
     if (!isMap(n)) return;
-    const publicEntry = scalarOf(n, 'secret') === false;
+    const publicEntry = isPublic(n);
     const markedSecret = scalarOf(n, 'secret') === true || String(scalarOf(n, 'type') ?? '').toUpperCase() === 'SECRET';
     const named = ENTRY_NAME_KEYS.some((k) => {
       const v = scalarOf(n, k);
@@ -182,11 +198,13 @@ function documentSpans(doc: Document.Parsed, names: Set<string>, text: string): 
       if (key === 'value' && !publicEntry && (markedSecret || named)) allScalars(value);
       else if (isSecret(key) && isScalar(value)) {
         if (typeof value.value === 'string' || typeof value.value === 'number') whole(value);
-      } else if (isSecret(key) && isMap(value) && scalarOf(value, 'secret') !== false) {
-        // `NAME: {value: ...}`: the value of a secret's entry, whatever the surrounding format.
-        const v = value.items.find((i) => isPair(i) && isScalar(i.key) && String(i.key.value) === 'value');
-        if (v && isPair(v)) allScalars(v.value);
-      }
+      } else if (isSecret(key) && isMap(value) && !isPublic(value)) {
+        // `NAME: {value: ...}`: the value of a secret's entry, whatever the surrounding format, and whatever a
+        // misspelt or unknown key holds (`valeu:`, `default:`), which a schema error quotes.
+        for (const p of value.items) {
+          if (isPair(p) && !(isScalar(p.key) && ENTRY_FIELDS.has(String(p.key.value)))) allScalars(p.value);
+        }
+      } else if (isSecret(key) && isSeq(value)) allScalars(value);
       walk(pair.key, depth + 1);
       walk(value, depth + 1);
     }
@@ -342,7 +360,11 @@ function hasValue(v: unknown): boolean {
 }
 
 /** Secret names given a value anywhere in a data structure: `NAME: v`, `NAME: {value: v}`, `{key|name: NAME, value: v}`, `NAME=v`. */
-function valuesInData(root: unknown, isSecret: (name: string) => boolean, found: Set<string>): void {
+function valuesInData(root: unknown, isSecret: (name: string) => boolean, found: Set<string>, values?: string[]): void {
+  const add = (name: string, v: unknown) => {
+    found.add(name);
+    if (values && (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint')) values.push(String(v));
+  };
   const stack: unknown[] = [root];
   let steps = 0;
   while (stack.length && steps++ < 1_000_000) {
@@ -351,19 +373,19 @@ function valuesInData(root: unknown, isSecret: (name: string) => boolean, found:
       for (const item of n) {
         if (typeof item === 'string') {
           const eq = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
-          if (eq && isSecret(eq[1]!) && hasValue(eq[2])) found.add(eq[1]!);
+          if (eq && isSecret(eq[1]!) && hasValue(eq[2])) add(eq[1]!, eq[2]);
         } else stack.push(item);
       }
     } else if (typeof n === 'object' && n !== null && !(n instanceof Date)) {
       const o = n as Record<string, unknown>;
       for (const k of ENTRY_NAME_KEYS) {
         const name = Object.hasOwn(o, k) ? o[k] : undefined;
-        if (typeof name === 'string' && isSecret(name) && Object.hasOwn(o, 'value') && hasValue(o.value)) found.add(name);
+        if (typeof name === 'string' && isSecret(name) && Object.hasOwn(o, 'value') && hasValue(o.value)) add(name, o.value);
       }
       for (const [k, v] of Object.entries(o)) {
         if (isSecret(k)) {
-          if (hasValue(v)) found.add(k);
-          else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, 'value') && hasValue((v as Record<string, unknown>).value)) found.add(k);
+          if (hasValue(v)) add(k, v);
+          else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, 'value') && hasValue((v as Record<string, unknown>).value)) add(k, (v as Record<string, unknown>).value);
         }
         stack.push(v);
       }
@@ -372,17 +394,21 @@ function valuesInData(root: unknown, isSecret: (name: string) => boolean, found:
 }
 
 /** Dockerfile `ENV NAME=value`, `ENV NAME value` and `ARG NAME=value` lines. */
-function valuesInInstructions(text: string, isSecret: (name: string) => boolean, found: Set<string>): void {
+function valuesInInstructions(text: string, isSecret: (name: string) => boolean, found: Set<string>, values?: string[]): void {
+  const add = (name: string, v: string) => {
+    found.add(name);
+    values?.push(v);
+  };
   for (const raw of text.replace(/\\\r?\n/g, ' ').split('\n')) {
     const m = /^\s*(ENV|ARG)\s+(.*)$/i.exec(raw);
     if (!m) continue;
     const args = m[2]!.trim();
     const pairs = [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)];
     if (pairs.length) {
-      for (const p of pairs) if (isSecret(p[1]!) && hasValue(p[2]!.replace(/^["']|["']$/g, ''))) found.add(p[1]!);
+      for (const p of pairs) if (isSecret(p[1]!) && hasValue(p[2]!.replace(/^["']|["']$/g, ''))) add(p[1]!, p[2]!.replace(/^["']|["']$/g, ''));
     } else {
       const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(args);
-      if (legacy && isSecret(legacy[1]!) && hasValue(legacy[2]!)) found.add(legacy[1]!);
+      if (legacy && isSecret(legacy[1]!) && hasValue(legacy[2]!)) add(legacy[1]!, legacy[2]!);
     }
   }
 }
@@ -394,19 +420,35 @@ function valuesInInstructions(text: string, isSecret: (name: string) => boolean,
 export function secretsWithValues(path: string, contents: string, secret: ReadonlySet<string>, plain: ReadonlySet<string>, written?: ReadonlySet<string>): string[] {
   const isSecret = (n: string) => secret.has(n) || (looksSecret(n) && !plain.has(n));
   const found = new Set<string>();
-  const result = () => [...found].filter((n) => secret.has(n) || !written || written.has(n)).sort();
+  scanFile(path, contents, isSecret, found);
+  return [...found].filter((n) => secret.has(n) || !written || written.has(n)).sort();
+}
+
+/** Reads a file in its format (by its name) for values of secret names; as Dockerfile lines when it does not parse. */
+function scanFile(path: string, contents: string, isSecret: (name: string) => boolean, found: Set<string>, values?: string[]): void {
   const lower = path.toLowerCase();
   try {
-    if (lower.endsWith('.json')) valuesInData(JSON.parse(contents), isSecret, found);
+    if (lower.endsWith('.json')) valuesInData(JSON.parse(contents), isSecret, found, values);
     else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
-      for (const d of parseAllDocuments(contents, { version: '1.1', uniqueKeys: false, logLevel: 'silent' }) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: 1000 }), isSecret, found);
-    } else if (lower.endsWith('.toml')) valuesInData(parseToml(contents), isSecret, found);
-    else valuesInInstructions(contents, isSecret, found);
+      for (const d of parseAllDocuments(contents, { version: '1.1', uniqueKeys: false, logLevel: 'silent' }) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: 1000 }), isSecret, found, values);
+    } else if (lower.endsWith('.toml')) valuesInData(parseToml(contents), isSecret, found, values);
+    else valuesInInstructions(contents, isSecret, found, values);
   } catch {
     // Not parsable as its format: the target's own conformance checks report that; read it as lines.
-    valuesInInstructions(contents, isSecret, found);
+    valuesInInstructions(contents, isSecret, found, values);
   }
-  return result();
+}
+
+/**
+ * A file's text with the value of every secret it holds replaced by `***`: the disk side of a `build --check` or
+ * `diff`, where a committed file (edited by hand, or written by another tool) may give a secret a value. A secret is
+ * a secret-looking name or one of `secret` (the spec's declared secrets).
+ */
+export function maskFileSecrets(path: string, contents: string, secret: ReadonlySet<string> = new Set()): string {
+  const values: string[] = [];
+  scanFile(path, contents, (n) => secret.has(n) || looksSecret(n), new Set(), values);
+  const shown = [...new Set(values.map((v) => v.trim()))].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+  return shown.length ? redactText(contents, shown) : contents;
 }
 
 /** `targets.<target>` of the base spec and of every environment overlay, with the path of each. */
