@@ -64,7 +64,7 @@ test('semantic rules: secrets never carry committed values, and messages never e
   const r = analyzeText(MINIMAL + 'env:\n  STRIPE_SECRET_KEY: sk_live_abcdef\n  DB:\n    value: postgres://u:hunter2@h/db\n  T:\n    secret: true\n    value: s3cr3t-value\n');
   assert.equal(brief(r), [
     '6:22 error rule/secret-literal STRIPE_SECRET_KEY looks like a secret but has a value written in deploy.yaml',
-    '8:12 error rule/secret-literal DB is a URL with a password written in deploy.yaml',
+    '8:12 error rule/secret-literal DB carries a credential (a URL with a password or token, or a secret-looking NAME=value) written in deploy.yaml',
     '11:5 error rule/secret-with-value T is a secret, so its value must not be written in deploy.yaml',
   ]);
   const all = JSON.stringify(r.diagnostics);
