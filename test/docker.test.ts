@@ -351,4 +351,45 @@ test('system packages: build ones in the deps stage, runtime ones in the final i
   }
 });
 
+/** docker-compose v1's `config` of compose.yaml, as data. */
+function composeConfigOf(text: string): Record<string, any> {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-compose-'));
+  try {
+    writeFileSync(join(dir, 'compose.yaml'), text);
+    writeFileSync(join(dir, '.env'), '');
+    const res = spawnSync('docker-compose', ['-f', 'compose.yaml', 'config'], { cwd: dir, encoding: 'utf8' });
+    assert.is(res.status, 0, `${res.stderr}\n${text}`);
+    return parse(res.stdout) as Record<string, any>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('overrides of x-app reach every app service through the merge key, which stays a merge key', () => {
+  if (!has('docker-compose')) return loudSkip('docker-compose', 'x-app override not checked by docker-compose');
+  const r = build(`${MINIMAL}processes:\n  worker:\n    command: celery -A mysite worker\ntargets:\n  docker:\n    overrides:\n      x-app:\n        labels: {team: api}\n`);
+  assert.equal(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  const text = file(r, 'compose.yaml');
+  assert.not.match(text, /"<<"/);
+  const c = composeConfigOf(text);
+  for (const s of ['web', 'worker']) {
+    assert.equal(c.services[s].labels, { team: 'api' }, s);
+    assert.equal(c.services[s].build.dockerfile, 'Dockerfile', s);
+  }
+});
+
+test('a `<<` key in the docker overrides is an error at its line, not a literal key compose refuses', () => {
+  for (const [over, line] of [
+    ['      services:\n        web:\n          "<<": {labels: {a: b}}\n', 10],
+    ['      "<<": {services: {web: {command: x}}}\n', 8],
+    ['      x-m: &m {labels: {a: b}}\n      services:\n        web:\n          "<<": *m\n', 11],
+  ] as const) {
+    const r = build(`${MINIMAL}targets:\n  docker:\n    overrides:\n${over}`);
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'docker/overrides-invalid' && d.line === line), `${over}: ${JSON.stringify(r.diagnostics.map((d) => [d.line, d.code]))}`);
+    assert.is(r.files.length, 0);
+  }
+  const gone = build(`${MINIMAL}targets:\n  docker:\n    overrides:\n      x-app: null\n`);
+  assert.ok(gone.diagnostics.some((d) => d.severity === 'error' && d.code === 'docker/overrides-invalid' && d.line === 8), JSON.stringify(gone.diagnostics.map((d) => [d.line, d.code])));
+});
+
 test.run();

@@ -27,6 +27,15 @@ export function reservedServices(model: DeployModel): string[] {
   return ['release', ...(model.database ? ['db'] : []), ...(cache ? [cache.name] : [])];
 }
 
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Paths of every `<<` key in `value` (overrides as written). */
+function mergeKeysIn(value: unknown, at: (string | number)[]): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => mergeKeysIn(v, [...at, i]));
+  if (!isObj(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === '<<' ? [[...at, k]] : mergeKeysIn(v, [...at, k])));
+}
+
 export function composeFile(model: DeployModel, docker: DockerOptions): { contents: string; findings: Finding[] } {
   const findings: Finding[] = [];
   const cache = cacheService(model);
@@ -105,6 +114,19 @@ export function composeFile(model: DeployModel, docker: DockerOptions): { conten
   let data: Obj = { 'x-app': common, services };
   if (Object.keys(volumes).length) data.volumes = volumes;
   data = mergeOverrides(data, docker.overrides) as Obj;
+  // `<<: *app1` is the file's structure, not a value: the merge key is written plain only when its value is the
+  // anchored x-app itself. An override of x-app is what every app service merges; a `<<` written in the overrides
+  // would be a literal key compose refuses (or a merge of a copy), and x-app cannot go.
+  const merges = mergeKeysIn(docker.overrides, []);
+  for (const at of merges) {
+    findings.push({ severity: 'error', code: 'docker/overrides-invalid', message: 'targets.docker.overrides writes a `<<` key: compose.yaml merges x-app into each app service itself, and a `<<` of its own would be a literal key compose refuses', hint: 'Override `x-app` to change what every app service gets, or set the keys on the service itself.', path: [...docker.specPath, 'overrides', ...at], at: 'key' });
+  }
+  const shared = data['x-app'];
+  if (!isObj(shared)) {
+    findings.push({ severity: 'error', code: 'docker/overrides-invalid', message: 'targets.docker.overrides removes or replaces x-app, which every app service of compose.yaml merges', hint: 'Override keys inside `x-app` instead.', path: [...docker.specPath, 'overrides', 'x-app'], at: 'key' });
+  } else if (isObj(data.services)) {
+    for (const svc of Object.values(data.services)) if (isObj(svc) && Object.hasOwn(svc, '<<')) svc['<<'] = shared;
+  }
 
   // YAML 1.1 quoting ("no", "on", "yes") because docker-compose v1 reads YAML 1.1, where those are booleans.
   const doc = yamlDocument(data, { version: '1.1', merge: true, aliasDuplicateObjects: true, anchorPrefix: 'app' });
