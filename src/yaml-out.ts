@@ -8,8 +8,14 @@
 import { Document, isAlias, isPair, isScalar, parse, Scalar, stringify, visit } from 'yaml';
 import type { CreateNodeOptions, DocumentOptions, ParseOptions, SchemaOptions, ToStringOptions } from 'yaml';
 
-const LINE_BREAKS = /[\u0085\u2028\u2029]/;
-const LINE_BREAKS_G = /[\u0085\u2028\u2029]/g;
+/**
+ * Characters written only as `\u` escapes inside double quotes: the line breaks YAML 1.2 does not know (NEL, LINE
+ * and PARAGRAPH SEPARATOR), and what YAML does not allow raw in a stream at all (DEL, the C1 controls, U+FFFE and
+ * U+FFFF are outside its printable set): PyYAML and Go's yaml (kubectl, kustomize) refuse the whole file on one.
+ * The `yaml` package escapes the C0 controls itself but writes these raw.
+ */
+const LINE_BREAKS = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+const LINE_BREAKS_G = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
 
 /** Plain scalars that PyYAML resolves to something other than a string. */
 const PYYAML_SPECIAL = new Set(['=', '<<']);
@@ -40,7 +46,7 @@ export function plainReadsBackByParsing(s: string): boolean {
   const hit = cache.get(s);
   if (hit !== undefined) return hit;
   // PyYAML also refuses a tab inside a plain scalar ("found character '\t' that cannot start any token").
-  let ok = s !== '' && !PYYAML_SPECIAL.has(s) && !NUMBERISH.test(s) && !/[\t\u0085\u2028\u2029\ud800-\udfff]/.test(s);
+  let ok = s !== '' && !PYYAML_SPECIAL.has(s) && !NUMBERISH.test(s) && !/[\t\u007f-\u009f\u2028\u2029\ud800-\udfff\ufffe\uffff]/.test(s);
   for (const version of ['1.1', '1.2'] as const) {
     if (!ok) break;
     try {
@@ -101,7 +107,7 @@ export function quoteForAllReaders(doc: Document): void {
       if (typeof node.value !== 'string') return;
       const parent = path[path.length - 1];
       if (key === 'key' && isPair(parent) && node.value === '<<' && isAlias(parent.value)) return;
-      // Line breaks YAML 1.2 does not know (NEL, LINE and PARAGRAPH SEPARATOR) go in double quotes, escaped below.
+      // Line breaks YAML 1.2 does not know and characters YAML does not print go in double quotes, escaped below.
       if (LINE_BREAKS.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
       else if (node.type === Scalar.PLAIN || node.type === undefined) {
         if (!plainReadsBack(node.value) && (writtenPlain(node.value) || !chosenStyleReadsBack(node.value))) node.type = Scalar.QUOTE_DOUBLE;
@@ -143,9 +149,10 @@ export function toYaml(value: unknown, options: YamlOutOptions & ToStringOptions
 }
 
 /**
- * The text of a document made by `yamlDocument`. NEL, LINE and PARAGRAPH SEPARATOR are written as escapes: raw,
- * PyYAML folds them (with a space before them, or NEL always) into a space even inside double quotes. They can
- * only occur inside double-quoted scalars here (quoteForAllReaders puts them there), where escapes are valid.
+ * The text of a document made by `yamlDocument`. NEL, LINE and PARAGRAPH SEPARATOR, DEL, the C1 controls, U+FFFE
+ * and U+FFFF are written as escapes: raw, PyYAML folds the line breaks into a space even inside double quotes, and
+ * PyYAML and Go's yaml refuse the rest. In a scalar they only occur inside double quotes (quoteForAllReaders puts
+ * them there), where escapes are valid; in a comment the escape is text.
  */
 export function yamlText(doc: Document, options: ToStringOptions = {}): string {
   return escapeLineBreaks(doc.toString({ ...YAML_OUT, ...options }));

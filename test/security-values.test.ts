@@ -1,7 +1,7 @@
 /**
  * Class 11 (values that do not round-trip): every YAML file deployspec writes is read back unchanged by YAML 1.1
- * and 1.2 readers (the `yaml` package in both modes, and PyYAML); characters no output can carry (NEL, LINE and
- * PARAGRAPH SEPARATOR, lone surrogates) are refused at their position in deploy.yaml, in every string.
+ * and 1.2 readers (the `yaml` package in both modes, and PyYAML); characters no output can carry (NEL, DEL, the C1
+ * controls, U+FFFE, U+FFFF, lone surrogates) are refused at their position in deploy.yaml, in every string.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -111,7 +111,8 @@ test('every YAML file of every target reads back the same in YAML 1.1, YAML 1.2 
 
 // --- characters no output can carry --------------------------------------------------------------------------------
 
-const UNSAFE: [string, string][] = [['NEL', '\u0085']];
+// DEL, the C1 controls and U+FFFE/U+FFFF: PyYAML refuses them raw, and kustomize refuses them even escaped.
+const UNSAFE: [string, string][] = [['NEL', '\u0085'], ['DEL', '\u007f'], ['a C1 control (U+0080)', '\u0080'], ['CSI (U+009B)', '\u009b'], ['U+FFFE', '\ufffe'], ['U+FFFF', '\uffff']];
 const PLACES: [string, (s: string) => string, number][] = [
   ['an env value', (s) => `env:\n  GREETING: "a${s}b"\n`, 6],
   ['an env object value', (s) => `env:\n  GREETING: {value: "a${s}b"}\n`, 6],
@@ -164,6 +165,18 @@ test('LINE and PARAGRAPH SEPARATOR are carried: every YAML reader reads them bac
     assert.ok(yamls.some((f) => JSON.stringify(yamlRead(f.contents, '1.2')).includes(JSON.stringify(v))), `no YAML file carries ${JSON.stringify(v)}`);
     if (py) py.forEach((docs, i) => assert.equal(docs, JSON.parse(JSON.stringify(yamlRead(yamls[i]!.contents, '1.2'))), `PyYAML reads ${JSON.stringify(v)} differently in ${yamls[i]!.path}:\n${yamls[i]!.contents}`));
   }
+});
+
+test('toYaml: DEL, C1 controls, U+FFFE and U+FFFF are written as escapes that every reader reads back', () => {
+  const values = ['a\u007fb', '\u0080', 'x\u009b[2J', '\u009f ', 'a\ufffe', '\uffff', 'a\u0085b'];
+  const texts = values.map((v) => toYaml({ [v]: v, list: [v] }));
+  for (const t of texts) assert.not.ok(/[\u007f-\u009f\ufffe\uffff]/.test(t), `written raw:\n${t}`);
+  values.forEach((v, i) => {
+    for (const version of ['1.1', '1.2'] as const) assert.equal(yamlRead(texts[i]!, version, false), [{ [v]: v, list: [v] }], `${version}: ${JSON.stringify(v)}`);
+  });
+  const py = pyyaml(texts);
+  if (py === null) return skipLoudly('PyYAML read-back of escaped controls', 'python3 with PyYAML is not installed');
+  py.forEach((docs, i) => assert.equal(docs, [{ [values[i]!]: values[i], list: [values[i]] }], `PyYAML: ${JSON.stringify(values[i])}\n${texts[i]}`));
 });
 
 test('a surrogate pair (an emoji) is fine everywhere', () => {

@@ -212,16 +212,26 @@ const noCredentialsInStrings: Rule = (spec, out) => {
 /**
  * Characters no output format carries unchanged: NEL (U+0085) is a line break to YAML 1.1 readers, Python and
  * many editors, and is read back as a space or splits a line; a lone surrogate cannot be written as UTF-8 at all
- * (it becomes U+FFFD). LINE and PARAGRAPH SEPARATOR are carried (escaped where a format needs it).
+ * (it becomes U+FFFD); DEL, the C1 controls (U+007F-U+009F), U+FFFE and U+FFFF are outside YAML's printable set, and
+ * kustomize refuses a file holding one even as an escape ("control characters are not allowed"). LINE and
+ * PARAGRAPH SEPARATOR are carried (escaped where a format needs it).
  */
-export const UNSAFE_CHARACTER = /\u0085|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const UNSAFE_CHARACTER = /[\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unsafeName(cp: number): string {
+  const u = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (cp >= 0xd800 && cp <= 0xdfff) return `a lone surrogate (${u})`;
+  if (cp === 0x85) return `${u} (NEXT LINE)`;
+  if (cp === 0x7f) return `${u} (DELETE)`;
+  if (cp < 0xa0) return `${u} (a C1 control character)`;
+  return `${u} (a noncharacter)`;
+}
 
 const noUnsafeCharacters: Rule = (spec, out) => {
   walkStrings(spec, [], (value, path, isKey) => {
     const m = UNSAFE_CHARACTER.exec(value);
     if (!m) return;
-    const cp = m[0].charCodeAt(0);
-    const what = cp >= 0xd800 && cp <= 0xdfff ? `a lone surrogate (U+${cp.toString(16).toUpperCase()})` : 'U+0085 (NEXT LINE)';
+    const what = unsafeName(m[0].charCodeAt(0));
     err(out, path, 'unsafe-character', `${formatWhere(path)} contains ${what}${isKey ? ' in its name' : ''}, which generated files cannot carry unchanged`, 'Remove the character (a NEXT LINE is usually a stray line break from a copied text; write a space).', isKey ? 'key' : 'value');
   });
 };
