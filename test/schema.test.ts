@@ -70,4 +70,15 @@ test('runtime.python: a patch version with a leading zero is refused at its line
   }
 });
 
+test('hosts: a label longer than 63 characters is refused at its line; no DNS name, platform domain or certificate has one', () => {
+  const spec = (h: string) => `version: 1\nname: mysite\ndjango:\n  project: mysite\nhosts:\n  - "${h}"\n`;
+  for (const h of [`${'a'.repeat(64)}.example.com`, `www.${'b'.repeat(70)}.example.com`, `*.${'c'.repeat(64)}.org`]) {
+    const errors = analyzeText(spec(h)).diagnostics.filter((d) => d.severity === 'error');
+    assert.ok(errors.some((d) => d.line === 6 && d.code.startsWith('schema/')), `${h}: ${JSON.stringify(errors.map((d) => [d.line, d.code]))}`);
+  }
+  for (const h of [`${'a'.repeat(63)}.example.com`, '*.example.com', 'xn--bcher-kva.example', 'a-b.c-d.example.org']) {
+    assert.equal(analyzeText(spec(h)).diagnostics.filter((d) => d.severity === 'error'), [], h);
+  }
+});
+
 test.run();
