@@ -392,4 +392,16 @@ test('a `<<` key in the docker overrides is an error at its line, not a literal 
   assert.ok(gone.diagnostics.some((d) => d.severity === 'error' && d.code === 'docker/overrides-invalid' && d.line === 8), JSON.stringify(gone.diagnostics.map((d) => [d.line, d.code])));
 });
 
+test('PATH and PORT in env are errors at their name: the image sets both, and a later ENV would replace them', () => {
+  const r = build(`${MINIMAL}env:\n  PATH: /usr/bin\n  PORT: "9999"\n  GREETING: hi\n`);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.code]);
+  assert.equal(errors, [
+    [6, 'docker/reserved-env'],
+    [7, 'docker/reserved-env'],
+  ]);
+  assert.is(r.files.length, 0);
+  const ok = build(`${MINIMAL}env:\n  GREETING: hi\n`);
+  assert.match(file(ok, 'Dockerfile'), /ENV PATH="\/opt\/venv\/bin:\$PATH"/);
+});
+
 test.run();

@@ -206,6 +206,13 @@ export function dockerfileView(model: DeployModel, docker: DockerOptions, settin
   const aptInstall = (packages: string[]) => (packages.length ? `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')} && rm -rf /var/lib/apt/lists/* && ` : '');
 
   const plain = model.env.filter((v) => v.kind === 'plain');
+  // The image sets these itself, and a spec value written after them as ENV would replace them: PATH puts the app's
+  // virtualenv first (without it gunicorn and the app's python are not found), PORT is targets.docker.port, which the
+  // compose ports, EXPOSE and the health check use too.
+  for (const v of plain) {
+    if (v.name === 'PATH') check.findings.push({ severity: 'error', code: 'docker/reserved-env', message: 'PATH is set by the image (the app\'s virtualenv first); a value here would replace it, and gunicorn and the app\'s packages would not be found', hint: 'Remove PATH from env, or set it on the platforms that need it with targets.<target>.overrides.', path: v.path, at: 'key' });
+    if (v.name === 'PORT') check.findings.push({ severity: 'error', code: 'docker/reserved-env', message: 'PORT is set by the image from targets.docker.port, which the compose ports, EXPOSE and the health check use too; a value here would make the app listen elsewhere', hint: 'Remove PORT from env and set targets.docker.port instead (the platforms set PORT themselves).', path: v.path, at: 'key' });
+  }
   for (const v of model.env) {
     if ((v.kind === 'secret' || v.kind === 'generated') && v.scope !== 'runtime') {
       check.findings.push({ severity: 'warning', code: 'docker/build-secret', message: `${v.name} is a secret needed at build time, but the Dockerfile never receives secrets`, hint: 'Make it runtime-only, or pass it to `docker build --secret` with a RUN --mount=type=secret step of your own.', path: v.path });
