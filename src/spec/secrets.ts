@@ -15,9 +15,9 @@ import type { Diagnostic } from '../diagnostics.js';
 /** Names that look like they hold a secret. */
 export const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?)$|PASSWORD|SECRET/;
 /**
- * The same in lower case, where a platform allows it (Heroku config vars, compose environments): a snake_case name
- * ending in one of the words (`stripe_api_key`, `db_password`). A bare `key` or `secret` is not one: platform files
- * use them as field names (`secretKeyRef: {name, key}`).
+ * The same in lower case, where a platform allows it (config vars and environment maps that take any name): a
+ * snake_case name ending in one of the words (`stripe_api_key`, `db_password`). A bare `key` or `secret` is not one:
+ * platform files use them as field names (`secretKeyRef: {name, key}`).
  */
 const LOWER_SECRET_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:key|secret|token|password|passwd|pwd|dsn|credentials?)$/;
 
