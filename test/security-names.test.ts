@@ -107,6 +107,12 @@ test('an environment name ending in a hyphen is refused by the schema at its lin
     const r = compileText(`${MINIMAL}environments:\n  ${name}: {}\n`);
     assert.not.ok(r.diagnostics.some((d) => d.severity === 'error' && d.line === 6), `${name}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === 'error'))}`);
   }
+  // Render's name for the base spec's environment follows the same rule: it names a Render environment too.
+  for (const [name, refused] of [['production-', true], ['main', false], ['prod-2', false]] as const) {
+    const r = compileText(`${MINIMAL}targets:\n  render:\n    base_environment: ${name}\n`);
+    const e = r.diagnostics.find((d) => d.severity === 'error' && d.line === 7 && d.code === 'schema/pattern');
+    assert.is(!!e, refused, `base_environment ${name}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === 'error'))}`);
+  }
 });
 
 test.run();

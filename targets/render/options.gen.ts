@@ -93,7 +93,7 @@ export const PATTERNS = {
   "path": new RegExp("^(?!/)(?![A-Za-z]:)(?!(.*/)?\\.\\.(/|$))(?!(.*/)?-)[^\\u0000-\\u001f\\\\]*$", 'u'),
   "branch": new RegExp("^[^\\s~^:?*\\[\\\\]+$", 'u'),
   "project": new RegExp("^[^\\u0000-\\u001f\\u007f]+$", 'u'),
-  "base_environment": new RegExp("^[a-z][a-z0-9-]{0,30}$", 'u'),
+  "base_environment": new RegExp("^[a-z]([a-z0-9-]{0,29}[a-z0-9])?$", 'u'),
 } as const;
 
 /** Every enum the schema states, by dotted spec path. */
