@@ -6,7 +6,7 @@
  */
 import pkg from '../package.json' with { type: 'json' };
 import { RUNTIME_ENV, SETTINGS_MODULE_ENV } from './contract.js';
-import { fromRoot, shellQuote } from './model/commands.js';
+import { fromRoot, RESERVED_WORD, shellQuote } from './model/commands.js';
 import { LOCK_FILE, POETRY_VERSION, UV_VERSION } from './model/python-tools.js';
 import type { DeployModel, SpecPath } from './model/model.js';
 import type { DeployPlan, DeployProduct, DeploySecret } from './products.js';
@@ -96,9 +96,6 @@ export const DEPLOYSPEC_VERSION: string = pkg.version;
  */
 const PROGRAM = /^(?:\.{1,2}\/|\/)?(?:[A-Za-z_][A-Za-z0-9_.+-]*\/)*(?:[A-Za-z_][A-Za-z0-9_.+-]*[A-Za-z0-9_]|[A-Za-z_])$/;
 
-/** bash's reserved words (`man bash`, RESERVED WORDS), matched in any case. */
-const RESERVED_WORD = /^(?:case|coproc|do|done|elif|else|esac|fi|for|function|if|in|select|then|time|until|while)$/i;
-
 /** The step variable that carries a command of the spec which is not plain words (see scriptCommand). */
 export const COMMAND_ENV = 'DEPLOYSPEC_COMMAND';
 
@@ -112,7 +109,7 @@ export function scriptCommand(command: string): { run: string; env: Record<strin
   // An argument starting with `=`, `+=` or `==` after a name reads to shellcheck as a mistyped assignment or test;
   // a first word that is a reserved word of bash in any case (`for`, `Do`, `time`) is syntax, or a typo to it.
   const plain =
-    PROGRAM.test(words[0]!) && !RESERVED_WORD.test(words[0]!) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) && !words.slice(1).some((w) => /^\+?=/.test(w));
+    PROGRAM.test(words[0]!) && !RESERVED_WORD.test(words[0]!.toLowerCase()) && words.every((w) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) && !words.slice(1).some((w) => /^\+?=/.test(w));
   if (plain) return { run: words.join(' '), env: {} };
   return { run: `sh -c -- "$${COMMAND_ENV}"`, env: { [COMMAND_ENV]: command } };
 }

@@ -71,7 +71,10 @@ test('monorepo: gunicorn --chdir for the default web, cd <root> && for other com
 test('shellQuote leaves plain words and quotes everything else for bash', () => {
   assert.is(shellQuote('backend/api'), 'backend/api');
   assert.is(shellQuote("it's"), `'it'\\''s'`);
-  assert.is(shellQuote('a b$c'), `'a b$c'`);
+  assert.is(shellQuote('a b$c'), '"a b\\$c"'); // double quotes: shellcheck takes '$c' for a forgotten expansion
+  assert.is(shellQuote('k8s/`x` "q" \\'), '"k8s/\\`x\\` \\"q\\" \\\\"');
+  assert.is(shellQuote('do'), "'do'"); // a reserved word, as an argument
+  assert.is(shellQuote('$!'), `'$!'`);
   assert.is(shellQuote('!\\'), `'!'\\\\`);
   assert.is(shellQuote(''), `''`);
 });

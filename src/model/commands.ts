@@ -1,14 +1,22 @@
 /** Command lines for PaaS process definitions: shell quoting and running from the Django folder of a monorepo. */
 import type { DeployModel, ProcessModel } from './model.js';
 
+/** bash's reserved words (`man bash`, RESERVED WORDS). */
+export const RESERVED_WORD = /^(?:case|coproc|do|done|elif|else|esac|fi|for|function|if|in|select|then|time|until|while)$/;
+
 /**
  * Quotes a word for a POSIX shell (platforms run process commands through one). Single quotes keep everything
  * literal; a quote is written `\'` outside them, and so are backslashes that would end a quoted run (`\\`): the
  * same word, without the `\'` inside quotes that shellcheck (SC1003) and actionlint flag as a mistaken escape.
+ * A word holding `$` or a backquote is double-quoted with `\$`, `` \` ``, `\"` and `\\` escaped instead: just as
+ * literal, and linters do not take it for an expansion written in the wrong quotes (SC2016).
  */
 export function shellQuote(word: string): string {
+  // A reserved word (`do`, `done`, `fi`) is an ordinary argument to bash, but linters read it as misplaced syntax.
+  if (RESERVED_WORD.test(word)) return `'${word}'`;
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
   if (word === '') return "''";
+  if (/[$`]/.test(word) && !/[!\n]/.test(word)) return `"${word.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
   return word
     .split("'")
     .map((run) => {

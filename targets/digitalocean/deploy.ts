@@ -4,6 +4,7 @@
  * (doctl reference: "doctl apps update", "doctl apps create-deployment"; doctl reads DIGITALOCEAN_ACCESS_TOKEN).
  * App Platform builds from the repository itself, so no image is needed.
  */
+import { shellQuote } from '../../src/model/commands.js';
 import type { DeployModel } from '../../src/model/model.js';
 import { environmentSecret } from '../../src/products.js';
 import type { DeployProduct } from '../../src/products.js';
@@ -27,7 +28,7 @@ export function digitaloceanDeploy(_model: DeployModel, d: DigitalOceanOptions):
         `curl --fail --silent --show-error --location https://github.com/digitalocean/doctl/releases/download/v${DOCTL_VERSION}/doctl-${DOCTL_VERSION}-linux-amd64.tar.gz | tar -xz -C "$HOME"`,
         `"$HOME/doctl" version`,
       ].join('\n');
-      const deploy = [`"$HOME/doctl" apps update "$${id}" --spec ${specFile(env)}`, `"$HOME/doctl" apps create-deployment "$${id}" --wait`].join('\n');
+      const deploy = [`"$HOME/doctl" apps update "$${id}" --spec ${shellQuote(specFile(env))}`, `"$HOME/doctl" apps create-deployment "$${id}" --wait`].join('\n');
       return {
         destination: `App Platform app ${specFile(env)}`,
         secrets: [

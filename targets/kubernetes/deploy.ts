@@ -6,6 +6,7 @@
  * overlay, so the committed files stay as generated. kubectl is installed at a pinned version; the cluster's
  * kubeconfig comes from a CI secret.
  */
+import { shellQuote } from '../../src/model/commands.js';
 import type { DeployModel } from '../../src/model/model.js';
 import { DEPLOY_IMAGE_ENV, environmentSecret } from '../../src/products.js';
 import type { DeployProduct } from '../../src/products.js';
@@ -45,12 +46,14 @@ export function kubernetesDeploy(model: DeployModel, k: KubernetesOptions): Depl
         `printf '%s' "$${kubeconfig}" > "$HOME/.kube/config"`,
         'chmod 600 "$HOME/.kube/config"',
       ];
-      const image = [`mkdir -p ${dir}`, `printf '${kustomization}' ${name} "\${${DEPLOY_IMAGE_ENV}%:*}" "\${${DEPLOY_IMAGE_ENV}##*:}" > ${dir}/kustomization.yaml`];
+      // Every value from the spec is one quoted word: targets.kubernetes.path may hold any character a path can.
+      const q = { dir: shellQuote(dir), file: shellQuote(`${dir}/kustomization.yaml`), namespace: shellQuote(namespace), name: shellQuote(name) };
+      const image = [`mkdir -p ${q.dir}`, `printf '${kustomization}' ${q.name} "\${${DEPLOY_IMAGE_ENV}%:*}" "\${${DEPLOY_IMAGE_ENV}##*:}" > ${q.file}`];
       const release = [
-        `job=$("$HOME/kubectl" apply --kustomize ${dir} --selector ${PHASE_LABEL}=release --output name | grep '^job' || true)`,
-        `if [ -n "$job" ]; then "$HOME/kubectl" wait --namespace ${namespace} --for=condition=complete --timeout=${RELEASE_DEADLINE_SECONDS}s "$job"; fi`,
+        `job=$("$HOME/kubectl" apply --kustomize ${q.dir} --selector ${PHASE_LABEL}=release --output name | grep '^job' || true)`,
+        `if [ -n "$job" ]; then "$HOME/kubectl" wait --namespace ${q.namespace} --for=condition=complete --timeout=${RELEASE_DEADLINE_SECONDS}s "$job"; fi`,
       ];
-      const rollout = [`"$HOME/kubectl" apply --kustomize ${dir}`, ...model.processes.map((p) => `"$HOME/kubectl" rollout status --namespace ${namespace} --timeout=600s deployment/${model.name}-${p.name}`)];
+      const rollout = [`"$HOME/kubectl" apply --kustomize ${q.dir}`, ...model.processes.map((p) => `"$HOME/kubectl" rollout status --namespace ${q.namespace} --timeout=600s ${shellQuote(`deployment/${model.name}-${p.name}`)}`)];
       return {
         destination: `Kubernetes namespace ${namespace} (${overlay})`,
         secrets: [{ name: kubeconfig, description: `A kubeconfig for the cluster${env === null ? '' : ` of environment ${env}`}, allowed to apply to namespace ${namespace}` }],
