@@ -158,6 +158,26 @@ test('RUN lines cannot be extended: a trailing backslash or a here-document mark
   assert.ok(brief(heredoc).some((l) => l.startsWith('6:12 error docker/unsafe-value client.install contains `<<`')), brief(heredoc).join('\n'));
 });
 
+test('a client command holding a pipe in any spelling runs under pipefail, and the Dockerfile lint agrees', () => {
+  // `\|` is an escaped bar, the `|` after it a pipe: npm's failure must fail the build, not be hidden by tee.
+  for (const [key, command] of [['install', 'npm ci \\||tee log'], ['build', 'npm run build |& tee log'], ['build', "npm run build '|' | tee log"]] as const) {
+    const r = build(MINIMAL + `client:\n  ${key}: ${JSON.stringify(command)}\n`);
+    const df = file(r, 'Dockerfile');
+    assert.match(df, /AS client\n[\s\S]*SHELL \["\/bin\/bash", "-o", "pipefail", "-c"\]\n[\s\S]*RUN npm/, command);
+    assert.equal(lintDockerfile(df), [], command);
+    // The step runs as the image builder would run it, under the stage's SHELL: npm failing fails the step.
+    const shell = JSON.parse(/^SHELL (.*)$/m.exec(df)?.[1] ?? '["/bin/sh", "-c"]') as string[];
+    const run = df.split('\n').find((l) => l.startsWith('RUN ') && l.includes('tee log'))!;
+    const dir = mkdtempSync(join(tmpdir(), 'pipefail-'));
+    writeFileSync(join(dir, 'npm'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    const step = spawnSync(shell[0]!, [...shell.slice(1), run.slice(4)], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+    rmSync(dir, { recursive: true, force: true });
+    assert.is.not(step.status, 0, command);
+  }
+  const plain = build(MINIMAL + 'client:\n  build: npm run build\n');
+  assert.not.match(file(plain, 'Dockerfile'), 'SHELL [');
+});
+
 test('a src/ layout installs the dependencies where pyproject.toml is, with the settings requirements from the Django folder', () => {
   const src = MINIMAL.replace('  project: mysite\n', '  project: mysite\n  root: src\n');
   const r = compileText(src, { targets: [docker], facts: { exists: (p) => p === 'pyproject.toml' } });

@@ -27,9 +27,13 @@ export function composeLiteral(value: string): string {
 /** argv for a one-line command (see execArgv): Dockerfile CMD and compose `command` use the exec form. */
 export const commandArgv = execArgv;
 
-/** True when a shell command pipes (`a | b`, not `a || b`): such RUN lines need `pipefail`. */
-export function hasPipe(command: string): boolean {
-  return /(^|[^|])\|(?!\|)/.test(command.replace(/\|\|/g, ''));
+/**
+ * True when a RUN line built from this command needs `pipefail`. Any `|` counts, quoted, escaped or doubled:
+ * pipefail changes nothing for a command that has no pipeline, while a reading of the shell's quoting that misses
+ * one (`a\||b` is `a\|` piped into `b`) would let a failing first command pass the image build.
+ */
+export function needsPipefail(command: string): boolean {
+  return command.includes('|');
 }
 
 /** Why an image reference is not pinned to a version, or null when it is. */
