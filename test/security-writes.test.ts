@@ -9,6 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { acquireLock } from '../src/io/lock.js';
 import { parseManifest } from '../src/io/manifest.js';
 import { applyChanges, recoverInterrupted } from '../src/io/write.js';
 import { ROOT, runCli } from './helpers/spec.js';
@@ -154,6 +155,32 @@ test('cli: a lock held by a live build makes the next one wait, then fail with o
   const ok = runCli(['build'], { cwd: dir });
   assert.is(ok.status, 0, ok.stderr);
   assert.not.ok(existsSync(join(dir, '.deployspec/lock')));
+});
+
+test('cli: a lock whose pid now names another process is stale (Linux: boot and start time are recorded)', () => {
+  const dir = tmp();
+  cpSync(join(ROOT, 'examples/01-minimal/deploy.yaml'), join(dir, 'deploy.yaml'));
+  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+  const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const lock = (proc: string) => writeFileSync(join(dir, '.deployspec/lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: 'then', proc }));
+  mkdirSync(join(dir, '.deployspec'));
+  // The live test runner with its own start time is a running build: the next one waits and fails.
+  lock(`${boot}:${ticks}`);
+  const held = runCli(['build'], { cwd: dir, env: { DEPLOYSPEC_LOCK_WAIT_MS: '300' } });
+  assert.is(held.status, 1, held.stderr);
+  // The same pid recorded before a reboot, or for a process that started at another moment, is not this one.
+  for (const proc of [`00000000-0000-0000-0000-000000000000:${ticks}`, `${boot}:${Number(ticks) + 1}`]) {
+    lock(proc);
+    const ok = runCli(['build'], { cwd: dir, env: { DEPLOYSPEC_LOCK_WAIT_MS: '300' } });
+    assert.is(ok.status, 0, ok.stderr);
+    assert.not.ok(existsSync(join(dir, '.deployspec/lock')), proc);
+  }
+  // A build records its own boot and start time while it holds the lock.
+  const held2 = acquireLock(dir, { waitMs: 0 });
+  const owner = JSON.parse(readFileSync(join(dir, '.deployspec/lock'), 'utf8'));
+  held2.release();
+  assert.equal([owner.pid, owner.proc], [process.pid, `${boot}:${ticks}`]);
 });
 
 test.run();

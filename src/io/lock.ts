@@ -1,9 +1,11 @@
 /**
  * The build lock, `.deployspec/lock` in the output folder: one writing build at a time, so two builds cannot
  * interleave their plans and lose each other's manifest entries. The lock file is created with O_EXCL and holds
- * the owner's pid and host. A later build waits for it (up to `DEPLOYSPEC_LOCK_WAIT_MS`, 10 s by default); a lock
- * whose owner is a dead process on this host is stale and taken over. Planning, recovery of an interrupted build
- * and writing all happen while holding it.
+ * the owner's pid and host, and where the system tells it (Linux), the boot and the moment the owner process
+ * started. A later build waits for it (up to `DEPLOYSPEC_LOCK_WAIT_MS`, 10 s by default); a lock whose owner is a
+ * dead process on this host is stale and taken over, and so is one whose pid now belongs to another process (a
+ * reboot, or a container restarted with the same pids). Planning, recovery of an interrupted build and writing all
+ * happen while holding it.
  */
 import * as nodeFs from 'node:fs';
 import { hostname } from 'node:os';
@@ -21,6 +23,8 @@ interface Owner {
   pid: number;
   host: string;
   started: string;
+  /** `<boot id>:<start time in clock ticks>` of the owner process; absent where /proc does not tell it. */
+  proc?: string;
 }
 
 function sleep(ms: number): void {
@@ -34,6 +38,27 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The boot and start time of process `pid` (Linux /proc), which no other process shares; null elsewhere. */
+function processStart(pid: number): string | null {
+  try {
+    const boot = nodeFs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = nodeFs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may itself hold spaces or `)`.
+    const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return boot && ticks && /^\d+$/.test(ticks) ? `${boot}:${ticks}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the process that wrote the lock is gone: its pid is dead, or now names a process started later. */
+function ownerGone(owner: Owner): boolean {
+  if (!alive(owner.pid)) return true;
+  if (typeof owner.proc !== 'string') return false;
+  const now = processStart(owner.pid);
+  return now !== null && now !== owner.proc;
 }
 
 function readOwner(path: string): Owner | null {
@@ -60,7 +85,8 @@ export function acquireLock(root: string, opts: { waitMs?: number } = {}): Lock 
     anchor.close();
     throw ioError('create', LOCK_PATH, err);
   }
-  const me: Owner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  const proc = processStart(process.pid);
+  const me: Owner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), ...(proc ? { proc } : {}) };
   const deadline = Date.now() + waitMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {
@@ -78,7 +104,7 @@ export function acquireLock(root: string, opts: { waitMs?: number } = {}): Lock 
       }
     }
     const owner = readOwner(path);
-    if (owner && owner.host === me.host && !alive(owner.pid)) {
+    if (owner && owner.host === me.host && ownerGone(owner)) {
       // Stale: its build died. Move it aside under a unique name (only one waiting build wins the rename), and
       // put it back if it turns out to be a fresh lock taken in the meantime.
       const aside = `${path}.stale-${process.pid}`;
