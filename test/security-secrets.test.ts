@@ -385,4 +385,23 @@ test('init: a project value carrying a token URL or a secret assignment is decla
   assert.not.ok((r.stdout + r.stderr).includes(S), r.stdout + r.stderr);
 });
 
+test('generated YAML: merge keys pair a fragment with the merging map, and thousands of merges are all read', () => {
+  const scan = (text: string) => secretsWithValues('compose.yaml', text, new Set(['SECRET_KEY']), new Set());
+  // The name comes from the merged fragment, the value from the merging map (and the reverse, and a list of merges).
+  assert.equal(scan('x: &a {name: SECRET_KEY}\ny:\n  <<: *a\n  value: s3cr3t\n'), ['SECRET_KEY']);
+  assert.equal(scan('x: &a {value: s3cr3t}\ny:\n  <<: *a\n  name: SECRET_KEY\n'), ['SECRET_KEY']);
+  assert.equal(scan('x: &a {image: app}\nv: &v {value: s3cr3t}\ny:\n  <<: [*a, *v]\n  key: SECRET_KEY\n'), ['SECRET_KEY']);
+  assert.equal(scan('x: &a {value: s3cr3t}\ny:\n  SECRET_KEY:\n    <<: *a\n'), ['SECRET_KEY']);
+  // The merging map's own key wins, as in every YAML 1.1 reader: no secret is named here.
+  assert.equal(scan('x: &a {name: SECRET_KEY}\ny:\n  <<: *a\n  name: DEBUG\n  value: "1"\n'), []);
+  assert.equal(scan('x: &a {name: SECRET_KEY}\n'), []);
+  // compose.yaml merges x-app into every service: with 3,000 services the secret in the last one is still found.
+  const services = Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    <<: *app\n    command: run ${i}\n`).join('');
+  assert.equal(scan(`x-app: &app\n  image: app\nservices:\n${services}  last:\n    <<: *app\n    environment:\n      SECRET_KEY: s3cr3t\n`), ['SECRET_KEY']);
+  // Merges of merges, doubling at each level, are searched once each.
+  let bomb = 'm0: &m0 {image: app}\n';
+  for (let i = 1; i < 40; i++) bomb += `m${i}: &m${i} {<<: [*m${i - 1}, *m${i - 1}]}\n`;
+  assert.equal(scan(bomb + 'y:\n  <<: *m39\n  name: SECRET_KEY\n'), []);
+});
+
 test.run();

@@ -9,7 +9,7 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, Node, Tags } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** Names that look like they hold a secret. */
@@ -359,16 +359,47 @@ function hasValue(v: unknown): boolean {
   return typeof v === 'string' && v.trim() !== '' && !isReference(v);
 }
 
+/**
+ * A YAML 1.1 merge key. YAML files are read with merges kept as this key, holding the merged maps themselves (an
+ * alias is the anchored object, not a copy), so a file merging one fragment into thousands of maps is read in
+ * linear time. Every key a merge brings in is scanned where its map is written; what a merge adds is a pair
+ * spread over two maps (`name:` from the fragment, `value:` in the merging map), which `field` resolves.
+ */
+const MERGE = '<<';
+
+/**
+ * `o[key]` as YAML 1.1 merge keys make it: the map's own key, else the first merged map (in order, depth-first)
+ * that has it. `seen` holds the maps already searched, so merges of merges (or a cycle) are searched once each.
+ */
+function field(o: Record<string, unknown>, key: string, seen = new Set<object>()): unknown {
+  if (Object.hasOwn(o, key)) return o[key];
+  if (seen.has(o) || !Object.hasOwn(o, MERGE)) return undefined;
+  seen.add(o);
+  const sources = o[MERGE];
+  for (const src of Array.isArray(sources) ? sources : [sources]) {
+    if (typeof src !== 'object' || src === null || Array.isArray(src) || src instanceof Date) continue;
+    const v = field(src as Record<string, unknown>, key, seen);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 /** Secret names given a value anywhere in a data structure: `NAME: v`, `NAME: {value: v}`, `{key|name: NAME, value: v}`, `NAME=v`. */
 function valuesInData(root: unknown, isSecret: (name: string) => boolean, found: Set<string>, values?: string[]): void {
   const add = (name: string, v: unknown) => {
     found.add(name);
     if (values && (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint')) values.push(String(v));
   };
+  // An alias is the anchored object itself, so a shared map or list is scanned once: what it holds does not
+  // depend on where it is used.
   const stack: unknown[] = [root];
-  let steps = 0;
-  while (stack.length && steps++ < 1_000_000) {
+  const scanned = new Set<object>();
+  while (stack.length) {
     const n = stack.pop();
+    if (typeof n === 'object' && n !== null) {
+      if (scanned.has(n)) continue;
+      scanned.add(n);
+    }
     if (Array.isArray(n)) {
       for (const item of n) {
         if (typeof item === 'string') {
@@ -379,13 +410,15 @@ function valuesInData(root: unknown, isSecret: (name: string) => boolean, found:
     } else if (typeof n === 'object' && n !== null && !(n instanceof Date)) {
       const o = n as Record<string, unknown>;
       for (const k of ENTRY_NAME_KEYS) {
-        const name = Object.hasOwn(o, k) ? o[k] : undefined;
-        if (typeof name === 'string' && isSecret(name) && Object.hasOwn(o, 'value') && hasValue(o.value)) add(name, o.value);
+        const name = field(o, k);
+        const value = field(o, 'value');
+        if (typeof name === 'string' && isSecret(name) && hasValue(value)) add(name, value);
       }
       for (const [k, v] of Object.entries(o)) {
         if (isSecret(k)) {
+          const inner = typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? field(v as Record<string, unknown>, 'value') : undefined;
           if (hasValue(v)) add(k, v);
-          else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, 'value') && hasValue((v as Record<string, unknown>).value)) add(k, (v as Record<string, unknown>).value);
+          else if (hasValue(inner)) add(k, inner);
         }
         stack.push(v);
       }
@@ -424,13 +457,16 @@ export function secretsWithValues(path: string, contents: string, secret: Readon
   return [...found].filter((n) => secret.has(n) || !written || written.has(n)).sort();
 }
 
+/** YAML 1.1 as platforms read it, but with merge keys kept as `<<` (see MERGE). */
+const YAML_SCAN = { version: '1.1', uniqueKeys: false, logLevel: 'silent', customTags: (tags: Tags) => tags.filter((t) => typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:merge') } as const;
+
 /** Reads a file in its format (by its name) for values of secret names; as Dockerfile lines when it does not parse. */
 function scanFile(path: string, contents: string, isSecret: (name: string) => boolean, found: Set<string>, values?: string[]): void {
   const lower = path.toLowerCase();
   try {
     if (lower.endsWith('.json')) valuesInData(JSON.parse(contents), isSecret, found, values);
     else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
-      for (const d of parseAllDocuments(contents, { version: '1.1', uniqueKeys: false, logLevel: 'silent' }) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: 1000 }), isSecret, found, values);
+      for (const d of parseAllDocuments(contents, YAML_SCAN) as Document.Parsed[]) valuesInData(d.toJS({ maxAliasCount: -1 }), isSecret, found, values);
     } else if (lower.endsWith('.toml')) valuesInData(parseToml(contents), isSecret, found, values);
     else valuesInInstructions(contents, isSecret, found, values);
   } catch {
