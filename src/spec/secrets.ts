@@ -377,11 +377,16 @@ function field(o: Record<string, unknown>, key: string, seen = new Set<object>()
   seen.add(o);
   const sources = o[MERGE];
   for (const src of Array.isArray(sources) ? sources : [sources]) {
-    if (typeof src !== 'object' || src === null || Array.isArray(src) || src instanceof Date) continue;
-    const v = field(src as Record<string, unknown>, key, seen);
+    const map = asMap(src);
+    const v = map && field(map, key, seen);
     if (v !== undefined) return v;
   }
   return undefined;
+}
+
+/** `v` when it is a mapping (not a list, a date or a scalar). */
+function asMap(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? (v as Record<string, unknown>) : undefined;
 }
 
 /** Secret names given a value anywhere in a data structure: `NAME: v`, `NAME: {value: v}`, `{key|name: NAME, value: v}`, `NAME=v`. */
@@ -407,16 +412,19 @@ function valuesInData(root: unknown, isSecret: (name: string) => boolean, found:
           if (eq && isSecret(eq[1]!) && hasValue(eq[2])) add(eq[1]!, eq[2]);
         } else stack.push(item);
       }
-    } else if (typeof n === 'object' && n !== null && !(n instanceof Date)) {
-      const o = n as Record<string, unknown>;
+    } else {
+      const o = asMap(n);
+      if (!o) continue;
       for (const k of ENTRY_NAME_KEYS) {
         const name = field(o, k);
+        if (typeof name !== 'string' || !isSecret(name)) continue;
         const value = field(o, 'value');
-        if (typeof name === 'string' && isSecret(name) && hasValue(value)) add(name, value);
+        if (hasValue(value)) add(name, value);
       }
       for (const [k, v] of Object.entries(o)) {
         if (isSecret(k)) {
-          const inner = typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? field(v as Record<string, unknown>, 'value') : undefined;
+          const map = asMap(v);
+          const inner = map ? field(map, 'value') : undefined;
           if (hasValue(v)) add(k, v);
           else if (hasValue(inner)) add(k, inner);
         }
