@@ -131,7 +131,8 @@ test('cli: two builds at once keep every manifest entry (build lock)', async () 
     cpSync(join(ROOT, 'examples/01-minimal/deploy.yaml'), join(dir, 'deploy.yaml'));
     const run = (target: string) =>
       new Promise<number | null>((res) => {
-        const c = spawn(process.execPath, [ROOT + 'bin/deployspec.js', 'build', '--target', target], { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+        // Each build waits its turn; on a loaded machine four in a row can take longer than the default 10 s wait.
+        const c = spawn(process.execPath, [ROOT + 'bin/deployspec.js', 'build', '--target', target], { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', DEPLOYSPEC_LOCK_WAIT_MS: '120000' } });
         c.once('exit', (code) => res(code));
       });
     const codes = await Promise.all([run('heroku'), run('docker'), run('django'), run('digitalocean')]);
